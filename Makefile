@@ -1,0 +1,52 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+export DEBUG ?= 1
+
+.PHONY: run test install lint messages makemessages chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=tests -v0
+
+# Refresh the catalogues from the code; then translate what is new in locale/ko.
+makemessages: install
+	$(PY) manage.py makemessages -l en -l ko --no-location --no-obsolete --ignore=var --ignore=tests --ignore=bench
+
+run: install messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo
+	@echo ""
+	@echo "Portal: http://localhost:$${WEB_PORT:-8000}/   Admin: http://localhost:$${WEB_PORT:-8000}/admin/"
+	@echo "Slack preview mode: messages wait in Admin > Organisation > Slack outbox. Ctrl-C stops."
+	@echo ""
+	$(BIN)/honcho -f Procfile.dev start
+
+# Debian's Chromium for the Playwright browser tests; Playwright's own download cannot work here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install messages chromium lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var

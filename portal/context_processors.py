@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def portal(request) -> dict:
+    return {"signup_open": settings.ACCOUNT_ALLOW_SIGNUPS}

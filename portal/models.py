@@ -1,0 +1,262 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+from wagtail.search import index
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+WORKING_WEEK = [0, 1, 2, 3, 4]
+
+slack_channel_validator = RegexValidator(
+    r"^[CG][A-Z0-9]{6,}$",
+    _("Enter a Slack channel ID such as C0123ABCD (not the channel's #name)."),
+)
+slack_user_validator = RegexValidator(
+    r"^[UW][A-Z0-9]{6,}$", _("Enter a Slack member ID such as U0123ABCD.")
+)
+
+
+def default_weekdays() -> list[int]:
+    return list(WORKING_WEEK)
+
+
+def validate_weekdays(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one weekday."))
+    if any(not isinstance(day, int) or not 0 <= day <= 6 for day in value):
+        raise ValidationError(_("Weekdays are numbers from 0 (Monday) to 6 (Sunday)."))
+
+
+class User(AbstractUser):
+    """The portal's person: signs in with a unique work email."""
+
+    email = models.EmailField(_("email address"), unique=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email or self.username
+
+
+class Department(index.Indexed, models.Model):
+    """A team with its own Slack channel and working day, where the daily voice lands."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    slack_channel_id = models.CharField(
+        _("Slack channel ID"),
+        max_length=20,
+        blank=True,
+        validators=[slack_channel_validator],
+        help_text=_("Where the daily customer voice is posted, e.g. C0123ABCD."),
+    )
+    timezone = TimeZoneField(_("time zone"), default="UTC", use_pytz=False)
+    voice_time = models.TimeField(
+        _("daily voice time"),
+        default=datetime.time(9, 30),
+        help_text=_("Local time in the department's time zone."),
+    )
+    voice_weekdays = models.JSONField(
+        _("daily voice weekdays"), default=default_weekdays, validators=[validate_weekdays]
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weekday_labels(self) -> str:
+        names = dict(WEEKDAYS)
+        return ", ".join(str(names[day]) for day in sorted(self.voice_weekdays))
+
+    def local_now(self, now: datetime.datetime | None = None) -> datetime.datetime:
+        return (now or timezone.now()).astimezone(self.timezone)
+
+
+class Profile(models.Model):
+    """What the portal knows of a person beyond sign-in: where they work and how they read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    slack_user_id = models.CharField(
+        _("Slack member ID"), max_length=20, blank=True, validators=[slack_user_validator]
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    timezone = TimeZoneField(
+        _("time zone"),
+        blank=True,
+        null=True,
+        use_pytz=False,
+        help_text=_("Leave empty to use your department's time zone."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slack_user_id"],
+                condition=~models.Q(slack_user_id=""),
+                name="profile_unique_slack_user_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        if self.manager_id and self.manager_id == self.user_id:
+            raise ValidationError({"manager": _("A person cannot be their own manager.")})
+
+    @property
+    def effective_timezone(self) -> zoneinfo.ZoneInfo:
+        if self.timezone:
+            return self.timezone
+        if self.department_id:
+            return self.department.timezone
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@register_setting(icon="site")
+class PortalSettings(BaseSiteSetting):
+    """What this company calls itself and its programme, editable without a deploy."""
+
+    company_name = models.CharField(_("company name"), max_length=120, default="Example Co.")
+    programme_name = models.CharField(
+        _("programme name"), max_length=120, default="Customer for Life"
+    )
+    mascot_name = models.CharField(_("mascot name"), max_length=60, blank=True)
+    mascot_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("mascot image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("company_name"),
+        FieldPanel("programme_name"),
+        FieldPanel("mascot_name"),
+        FieldPanel("mascot_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("portal settings")
+
+
+class HomePage(Page):
+    """The portal's front page: what needs the signed-in person's attention today."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.selectors import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections(user=request.user))
+        return context
+
+
+class OutboxMessage(models.Model):
+    """One message the portal means to post to Slack, written with the change that caused it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        PREVIEW = "preview", _("Held (preview mode)")
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    channel = models.CharField(_("channel"), max_length=40)
+    text = models.TextField(_("text"))
+    blocks = models.JSONField(_("blocks"), default=list, blank=True)
+    thread_ts = models.CharField(_("thread"), max_length=40, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    slack_ts = models.CharField(_("Slack message ts"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+    @property
+    def preview_text(self) -> str:
+        from portal.slack_text import slack_to_plain
+
+        return slack_to_plain(self.text)
+
+    @property
+    def preview_excerpt(self) -> str:
+        return Truncator(self.preview_text).chars(80)

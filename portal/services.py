@@ -1,0 +1,215 @@
+"""Writes for the organisation and the Slack outbox: the only code that changes their state."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import zoneinfo
+from collections.abc import Iterable
+from urllib.error import URLError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from slack_sdk.errors import SlackApiError
+from wagtail.users.models import UserProfile
+
+from portal.models import OutboxMessage, Profile, User
+from portal.slack_client import slack_client, slack_is_live
+
+logger = logging.getLogger(__name__)
+
+# A worker that claimed a message and then died leaves it "sending"; after this long the
+# message is handed out again (Slack may then see it twice, which beats never).
+OUTBOX_STALE_CLAIM = datetime.timedelta(minutes=10)
+# on_commit already queued fresh messages; the sweeper only picks up those it missed.
+OUTBOX_SWEEP_GRACE = datetime.timedelta(minutes=1)
+OUTBOX_SWEEP_BATCH = 500
+
+
+# Organisation -----------------------------------------------------------------------------
+
+
+def profile_ensure(*, user: User) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(
+    *, user: User, language: str, timezone_name: zoneinfo.ZoneInfo | str | None
+) -> Profile:
+    """Save the person's own preferences and mirror them into Wagtail's admin profile."""
+    profile = profile_ensure(user=user)
+    profile.language = language
+    profile.timezone = timezone_name or None
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save(update_fields=["language", "timezone"])
+        wagtail_profile = UserProfile.get_for_user(user)
+        wagtail_profile.preferred_language = language
+        wagtail_profile.current_time_zone = str(profile.timezone) if profile.timezone else ""
+        wagtail_profile.save(update_fields=["preferred_language", "current_time_zone"])
+    return profile
+
+
+def profile_set_language(*, user: User, language: str) -> Profile:
+    profile = profile_ensure(user=user)
+    return profile_update(user=user, language=language, timezone_name=profile.timezone)
+
+
+def check_language(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            _("%(language)s is not a language the portal speaks."), params={"language": language}
+        )
+    return language
+
+
+# Slack outbox -----------------------------------------------------------------------------
+
+
+def _schedule_delivery(message_id: int) -> None:
+    from portal.tasks import outbox_deliver_task
+
+    outbox_deliver_task.delay(message_id)
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    channel: str,
+    text: str,
+    blocks: list[dict] | None = None,
+    thread_ts: str = "",
+) -> OutboxMessage:
+    """Record a message for Slack; it is sent after the surrounding transaction commits.
+
+    Call inside the transaction that makes the change the message announces. The key names
+    the logical message: enqueueing the same key again returns the first row and sends nothing.
+    """
+    if not key or not channel or not text.strip():
+        raise ValidationError(_("An outbox message needs a key, a channel and some text."))
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "channel": channel,
+            "text": text,
+            "blocks": blocks or [],
+            "thread_ts": thread_ts,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _schedule_delivery(message.pk))
+    return message
+
+
+def _outbox_claim(message_id: int, now: datetime.datetime) -> bool:
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = OutboxMessage.objects.filter(
+        due, pk=message_id, state=OutboxMessage.State.PENDING
+    ).update(state=OutboxMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _outbox_postpone(message: OutboxMessage, reason: str) -> None:
+    now = timezone.now()
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.state = OutboxMessage.State.FAILED
+        message.last_error = f"gave up after {message.attempts} attempts: {reason}"[:255]
+        message.next_attempt_at = None
+    else:
+        message.state = OutboxMessage.State.PENDING
+        message.last_error = reason[:255]
+        message.next_attempt_at = now + _backoff(message.attempts)
+    message.claimed_at = None
+    message.save(update_fields=["state", "last_error", "next_attempt_at", "claimed_at"])
+
+
+def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
+    """Send one pending message to Slack, at most once; returns it, or None if not ours to send.
+
+    slack-sdk's retry handlers already retried 429 (after Retry-After), 5xx and connection
+    errors within this call; what still fails transiently is postponed with a backoff.
+    """
+    now = timezone.now()
+    if not slack_is_live():
+        OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING).update(
+            state=OutboxMessage.State.PREVIEW
+        )
+        return None
+    if not _outbox_claim(message_id, now):
+        return None
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        response = slack_client().chat_postMessage(
+            channel=message.channel,
+            text=message.text,
+            blocks=message.blocks or None,
+            thread_ts=message.thread_ts or None,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        status = exc.response.status_code
+        error = exc.response.get("error") or f"HTTP {status}"
+        if status == 429 or status >= 500:
+            logger.warning("outbox %s: transient Slack error %s", message.pk, error)
+            _outbox_postpone(message, error)
+        else:
+            logger.error("outbox %s: Slack refused the message: %s", message.pk, error)
+            message.state = OutboxMessage.State.FAILED
+            message.last_error = error[:255]
+            message.claimed_at = None
+            message.save(update_fields=["state", "last_error", "claimed_at"])
+        return message
+    except (URLError, OSError) as exc:
+        logger.warning("outbox %s: Slack unreachable: %s", message.pk, exc)
+        _outbox_postpone(message, f"connection error: {exc}")
+        return message
+    message.state = OutboxMessage.State.SENT
+    message.slack_ts = response.get("ts") or ""
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.claimed_at = None
+    message.save(update_fields=["state", "slack_ts", "sent_at", "last_error", "claimed_at"])
+    return message
+
+
+def outbox_retry(*, message_ids: Iterable[int]) -> int:
+    """Send failed or held messages again (after fixing a channel, or leaving preview mode)."""
+    retryable = [OutboxMessage.State.FAILED, OutboxMessage.State.PREVIEW]
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(message_ids), state__in=retryable)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            state=OutboxMessage.State.PENDING, attempts=0, next_attempt_at=None, last_error=""
+        )
+        for message_id in ids:
+            transaction.on_commit(lambda message_id=message_id: _schedule_delivery(message_id))
+    return len(ids)
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue pending messages whose first delivery was lost or whose backoff has passed."""
+    now = now or timezone.now()
+    OutboxMessage.objects.filter(
+        state=OutboxMessage.State.SENDING, claimed_at__lt=now - OUTBOX_STALE_CLAIM
+    ).update(state=OutboxMessage.State.PENDING, claimed_at=None)
+    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).filter(
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - OUTBOX_SWEEP_GRACE)
+    )
+    ids = list(due.order_by("created_at").values_list("pk", flat=True)[:OUTBOX_SWEEP_BATCH])
+    for message_id in ids:
+        _schedule_delivery(message_id)
+    return len(ids)

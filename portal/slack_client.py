@@ -1,0 +1,33 @@
+from django.conf import settings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """slack-sdk's handler retries 500 and 503 only; Slack's edge also answers 502 and 504."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return response is not None and 500 <= response.status_code <= 599
+
+
+def slack_is_live() -> bool:
+    """Without a bot token the portal is in preview mode and sends nothing."""
+    return bool(settings.SLACK_BOT_TOKEN)
+
+
+def slack_client() -> WebClient:
+    retries = settings.SLACK_MAX_RETRIES
+    return WebClient(
+        token=settings.SLACK_BOT_TOKEN or None,
+        base_url=settings.SLACK_API_URL,
+        timeout=settings.SLACK_TIMEOUT,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=retries),
+            ConnectionErrorRetryHandler(max_retry_count=retries),
+            AnyServerErrorRetryHandler(max_retry_count=retries),
+        ],
+    )

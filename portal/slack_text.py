@@ -1,0 +1,38 @@
+"""Slack's message-text rules: escaping user text, and showing text as a reader would see it.
+
+slack-sdk has no helper for either (it sends text as given), so the few rules Slack documents
+under "Formatting text for app surfaces" are written here once.
+"""
+
+import html
+import re
+
+_CONTROL = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def slack_escape(text: str) -> str:
+    """Make user text inert in Slack: no <!channel>, no @mention, no link markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(url: str, label: str) -> str:
+    """A link whose label is user text, escaped so it cannot close the link early."""
+    return f"<{url}|{slack_escape(label).replace('|', '¦')}>"
+
+
+def _control(match: re.Match) -> str:
+    target, label = match.group(1), match.group(2)
+    if label:
+        return label if target[:1] in "@#!" else f"{label} ({target})"
+    if target.startswith("!"):
+        return "@" + target[1:].split("^", 1)[0]
+    if target.startswith("@"):
+        return target
+    if target.startswith("#"):
+        return target
+    return target
+
+
+def slack_to_plain(text: str) -> str:
+    """The text a person reads in Slack for this message text, without its markup."""
+    return html.unescape(_CONTROL.sub(_control, text))

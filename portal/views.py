@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from slack_bolt.adapter.django import SlackRequestHandler
+
+from portal import services
+from portal.celery import app as celery_app
+from portal.forms import ProfileForm
+from portal.middleware import remember_language
+from portal.selectors import profile_for
+from portal.slack import bolt_app, slack_is_configured
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_TIMEOUT)
+            # A connection can be lazy; touching the channel proves the broker answers.
+            conn.default_channel  # noqa: B018
+        return True
+    except Exception:  # noqa: BLE001  (any failure means the broker is not usable)
+        return False
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    failing = [name for name, ok in checks.items() if not ok]
+    body = {
+        "status": "ok" if not failing else "unavailable",
+        "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+    }
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def slack_events(request: HttpRequest) -> HttpResponse:
+    if not slack_is_configured():
+        return JsonResponse({"error": "slack_not_configured"}, status=503)
+    return SlackRequestHandler(app=bolt_app()).handle(request)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the language for this browser and, for a signed-in person, on their profile."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    try:
+        services.check_language(language)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return response
+    if request.user.is_authenticated:
+        services.profile_set_language(user=request.user, language=language)
+        remember_language(request, language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    current = profile_for(user=request.user) or services.profile_ensure(user=request.user)
+    form = ProfileForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        updated = services.profile_update(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            timezone_name=form.cleaned_data["timezone"],
+        )
+        remember_language(request, updated.language)
+        messages.success(request, _("Your profile has been saved."))
+        response = HttpResponseRedirect(request.path)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, updated.language, samesite="Lax")
+        return response
+    return render(request, "portal/profile.html", {"form": form, "profile": current})

@@ -1,0 +1,194 @@
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from portal import services
+from portal.forms import DepartmentAdminForm
+from portal.models import Department, OutboxMessage, Profile
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    list_display = ["name", "slug", "slack_channel_id", "timezone", "voice_time"]
+    search_fields = ["name", "slug"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("slack_channel_id"),
+            FieldPanel("timezone"),
+            FieldPanel("voice_time"),
+            FieldPanel("voice_weekdays"),
+        ],
+        base_form_class=DepartmentAdminForm,
+    )
+
+
+class ProfileViewSet(SnippetViewSet):
+    model = Profile
+    icon = "user"
+    menu_label = _("People")
+    list_display = ["user", "department", "job_title", "start_date", "manager"]
+    list_filter = ["department", "language"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "job_title"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("user", read_only=True),
+        FieldPanel("department"),
+        FieldPanel("job_title"),
+        FieldPanel("start_date"),
+        FieldPanel("manager"),
+        FieldPanel("slack_user_id"),
+        FieldPanel("language"),
+        FieldPanel("timezone"),
+    ]
+
+    def get_queryset(self, request):
+        return Profile.objects.select_related("user", "department", "manager")
+
+
+class OutboxPermissionPolicy(ModelPermissionPolicy):
+    """Rows are written by the portal only: people may look at them and send them again."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(OutboxMessage, OutboxPermissionPolicy(OutboxMessage))
+
+
+def can_retry_outbox(user) -> bool:
+    return user.has_perm("portal.change_outboxmessage")
+
+
+class OutboxViewSet(SnippetViewSet):
+    model = OutboxMessage
+    icon = "mail"
+    menu_label = _("Slack outbox")
+    url_prefix = "outbox"
+    list_display = [
+        "idempotency_key",
+        "channel",
+        Column("preview_excerpt", label=_("Text as Slack shows it")),
+        Column("get_state_display", label=_("State"), sort_key="state"),
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["state", "channel", "created_at"]
+    search_fields = ["idempotency_key", "channel", "text"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "idempotency_key",
+        "channel",
+        "state",
+        "preview_text",
+        "text",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "slack_ts",
+        "created_at",
+        "sent_at",
+    ]
+    copy_view_enabled = False
+
+
+class PeriodicTaskViewSet(SnippetViewSet):
+    """Beat's schedule, editable without a deploy (django-celery-beat keeps it in the database)."""
+
+    model = PeriodicTask
+    icon = "time"
+    menu_label = _("Schedules")
+    url_prefix = "schedules"
+    list_display = ["name", "task", "interval", "crontab", "enabled", "last_run_at"]
+    list_filter = ["enabled"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("task"),
+        FieldPanel("enabled"),
+        FieldPanel("interval"),
+        FieldPanel("crontab"),
+        FieldPanel("args"),
+        FieldPanel("kwargs"),
+        FieldPanel("description"),
+    ]
+
+    def get_queryset(self, request):
+        return PeriodicTask.objects.select_related("interval", "crontab")
+
+
+class IntervalScheduleViewSet(SnippetViewSet):
+    model = IntervalSchedule
+    icon = "time"
+    menu_label = _("Intervals")
+
+
+class CrontabScheduleViewSet(SnippetViewSet):
+    model = CrontabSchedule
+    icon = "time"
+    menu_label = _("Crontabs")
+
+
+class SchedulesGroup(SnippetViewSetGroup):
+    menu_label = _("Schedules")
+    menu_icon = "time"
+    menu_order = 210
+    items = (PeriodicTaskViewSet, IntervalScheduleViewSet, CrontabScheduleViewSet)
+
+
+register_snippet(SchedulesGroup)
+
+
+class OrganisationGroup(SnippetViewSetGroup):
+    menu_label = _("Organisation")
+    menu_icon = "group"
+    menu_order = 200
+    items = (DepartmentViewSet, ProfileViewSet, OutboxViewSet)
+
+
+register_snippet(OrganisationGroup)
+
+
+class RetryOutboxBulkAction(SnippetBulkAction):
+    display_name = _("Retry")
+    action_type = "retry"
+    aria_label = _("Send the selected messages again")
+    template_name = "portal/admin/confirm_bulk_retry.html"
+    models = [OutboxMessage]
+    action_priority = 10
+
+    def check_perm(self, obj):
+        return can_retry_outbox(self.request.user)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        return services.outbox_retry(message_ids=[obj.pk for obj in objects]), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d message queued to send again.",
+            "%(count)d messages queued to send again.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+hooks.register("register_bulk_action", RetryOutboxBulkAction)

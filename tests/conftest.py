@@ -1,0 +1,103 @@
+"""Fixtures every test may use: the named personas, a Slack fake, and the integration gate."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from portal import groups
+from tests.factories import DepartmentFactory, UserFactory
+from tests.services_probe import CI
+
+PASSWORD = "correct horse battery"
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.INTEGRATION_SERVICES:
+        return
+    reason = "needs PostgreSQL and Redis (set CI=true to require them)"
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+_skipped_integration: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "integration" in report.keywords:
+        _skipped_integration.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Under CI an integration test that did not run is a failure, whatever skipped it.
+    if CI and _skipped_integration:
+        session.exitstatus = 1
+        print(f"\nCI=true but integration tests were skipped: {_skipped_integration}")
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Customer Support", slug="support", timezone="Asia/Seoul")
+
+
+def _persona(email: str, group: str | None, department):
+    return UserFactory(
+        email=email,
+        first_name=email.split("@")[0].replace("_", " ").title(),
+        groups=[group] if group else [],
+        department=department,
+    )
+
+
+@pytest.fixture
+def new_hire(db, department):
+    """Started this month: reads, acknowledges, takes onboarding; no admin."""
+    return _persona("new_hire@example.com", groups.NEW_HIRES, department)
+
+
+@pytest.fixture
+def ambassador(db, department):
+    """Files stories and concerns for their department; no admin."""
+    return _persona("ambassador@example.com", groups.AMBASSADORS, department)
+
+
+@pytest.fixture
+def cx_lead(db, department):
+    """Triages and moderates; in the admin, sees and retries the Slack outbox."""
+    return _persona("cx_lead@example.com", groups.CX_TEAM, department)
+
+
+@pytest.fixture
+def leader(db, department):
+    """Publishes pages and the portal's settings; cannot touch the outbox."""
+    return _persona("leader@example.com", groups.LEADERSHIP, department)
+
+
+@pytest.fixture
+def hr(db, department):
+    """Manages people and their profiles; cannot touch the outbox."""
+    return _persona("hr@example.com", groups.HR, department)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in but in no group and no department: the portal's plain pages only."""
+    return _persona("outsider@example.com", None, None)
+
+
+@pytest.fixture
+def slack_fake():
+    from tests.slack_fake import SlackFake
+
+    with SlackFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack_live(settings, slack_fake):
+    """Slack switched on and pointed at the local fake."""
+    settings.SLACK_BOT_TOKEN = "xoxb-test-token"
+    settings.SLACK_SIGNING_SECRET = "test-signing-secret"
+    settings.SLACK_API_URL = slack_fake.url
+    return slack_fake

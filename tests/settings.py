@@ -1,0 +1,20 @@
+"""The portal's settings, with the environment a test run needs chosen first."""
+
+import os
+from pathlib import Path
+
+from tests.services_probe import choose_services
+
+_services = choose_services(os.environ)
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
+os.environ["SLACK_BOT_TOKEN"] = ""
+os.environ["SLACK_SIGNING_SECRET"] = ""
+
+from portal.settings import *  # noqa: E402, F403
+
+# Hashing passwords at full strength costs a third of a second each; tests make many.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Whether this run has PostgreSQL, Redis and so the integration tests.
+INTEGRATION_SERVICES = _services

@@ -17,3 +17,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return True
         email = (sociallogin.user.email or "").lower()
         return email.rpartition("@")[2] in domains
+
+
+def user_display(user) -> str:
+    """How allauth names a person in its messages: their name, not the generated username."""
+    return user.get_full_name() or user.email

@@ -6,10 +6,15 @@ Deterministic and idempotent: every run leaves the same rows, found by email and
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.images import ImageFile
 from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
 from wagtail.models import Site
 
 from portal import groups
@@ -159,6 +164,27 @@ COLLEAGUES = [
 KOREAN_FIRST_NAMES = {"Seo-yeon", "Min-jun", "Yuna", "Ji-ho"}
 
 
+MASCOT_TITLE = "Ollie, the Customer for Life mascot"
+
+
+def _mascot() -> Image:
+    """A friendly face drawn here, so the demo needs no image file or download."""
+    existing = Image.objects.filter(title=MASCOT_TITLE).first()
+    if existing:
+        return existing
+    canvas = PILImage.new("RGBA", (256, 256), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse((8, 8, 248, 248), fill=(11, 110, 79, 255))
+    draw.ellipse((76, 84, 108, 124), fill=(255, 255, 255, 255))
+    draw.ellipse((148, 84, 180, 124), fill=(255, 255, 255, 255))
+    draw.arc((68, 112, 188, 200), start=20, end=160, fill=(255, 255, 255, 255), width=12)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    return Image.objects.create(
+        title=MASCOT_TITLE, file=ImageFile(buffer, name="ollie.png"), width=256, height=256
+    )
+
+
 @dataclass
 class DemoResult:
     departments: int
@@ -275,6 +301,7 @@ def demo_load(*, today: datetime.date) -> DemoResult:
             "company_name": "Acme Editing",
             "programme_name": "Customer for Life",
             "mascot_name": "Ollie",
+            "mascot_image": _mascot(),
         },
     )
     return DemoResult(departments=len(departments), people=len(people), logins=logins)

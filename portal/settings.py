@@ -141,6 +141,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", "none")
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", False)
 ACCOUNT_ADAPTER = "portal.auth.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.auth.user_display"
 ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "portal.auth.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = socialaccount_providers(env)

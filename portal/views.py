@@ -88,6 +88,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         services.profile_set_language(user=request.user, language=language)
+    return _speak(request, response, language)
+
+
+def _speak(request: HttpRequest, response: HttpResponse, language: str) -> HttpResponse:
+    """Use this language from the next page on: in the session and in the browser's cookie."""
+    if request.user.is_authenticated:
         remember_language(request, language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -110,9 +116,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
             timezone_name=form.cleaned_data["timezone"],
         )
-        remember_language(request, updated.language)
         messages.success(request, _("Your profile has been saved."))
-        response = HttpResponseRedirect(request.path)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, updated.language, samesite="Lax")
-        return response
+        return _speak(request, HttpResponseRedirect(request.path), updated.language)
     return render(request, "portal/profile.html", {"form": form, "profile": current})

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from wagtail.images.models import Image
 
 from portal.demo import DEPARTMENTS, PERSONAS
 from portal.models import Department, PortalSettings, Profile, User
@@ -30,7 +31,10 @@ def test_demo_builds_the_company_and_is_idempotent(settings, capsys):
     output = capsys.readouterr().out
     for persona in PERSONAS:
         assert f"{persona.email}@demo.example" in output
-    assert PortalSettings.objects.get().programme_name == "Customer for Life"
+    portal_settings = PortalSettings.objects.get()
+    assert portal_settings.programme_name == "Customer for Life"
+    assert portal_settings.mascot_image.width == 256
+    assert Image.objects.count() == 1
 
 
 def test_demo_personas_sign_in_and_hold_their_groups(settings, client):

@@ -10,6 +10,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["portal", "ambassadors", "stories", "onboarding", "templates", "locale", "manage.py"]
 
 
+def _msgattrib(selection: str, catalogue: Path) -> str:
+    """The catalogue's entries that gettext's msgattrib selects; empty when there are none."""
+    return subprocess.run(
+        ["msgattrib", selection, "--no-obsolete", str(catalogue)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_korean_catalogue_has_every_string_translated(tmp_path):
     """Extract the strings afresh from a copy of the code and look for any left untranslated."""
     for name in SOURCES:
@@ -37,18 +47,8 @@ def test_korean_catalogue_has_every_string_translated(tmp_path):
         capture_output=True,
     )
     catalogue = tmp_path / "locale" / "ko" / "LC_MESSAGES" / "django.po"
-    untranslated = subprocess.run(
-        ["msgattrib", "--untranslated", "--no-obsolete", str(catalogue)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    fuzzy = subprocess.run(
-        ["msgattrib", "--only-fuzzy", "--no-obsolete", str(catalogue)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    untranslated = _msgattrib("--untranslated", catalogue)
+    fuzzy = _msgattrib("--only-fuzzy", catalogue)
     assert untranslated == "", "Strings without Korean (run `make makemessages`):\n" + untranslated
     assert fuzzy == "", "Fuzzy Korean translations to check:\n" + fuzzy
 

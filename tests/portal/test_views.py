@@ -157,10 +157,15 @@ def test_anonymous_language_switch_sets_the_cookie(client):
 def test_sign_in_uses_the_language_on_the_profile(client, new_hire):
     Profile.objects.filter(user=new_hire).update(language="ko")
     response = client.post(
-        "/accounts/login/", {"login": new_hire.email, "password": "correct horse battery"}
+        "/accounts/login/",
+        {"login": new_hire.email, "password": "correct horse battery"},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert '<html lang="ko">' in client.get("/").content.decode()
+    body = response.content.decode()
+    assert '<html lang="ko">' in body
+    # allauth's welcome speaks Korean too, and names the person, not their username.
+    assert "New Hire Tester" in body
+    assert "Successfully signed in" not in body
 
 
 def test_profile_page_saves_language_and_timezone(client, new_hire):
@@ -190,3 +195,25 @@ def test_wagtail_admin_speaks_the_persons_language(client, cx_lead):
     assert 'lang="ko"' in body
     client.post("/language/", {"language": "en", "next": "/admin/"})
     assert 'lang="en"' in client.get("/admin/").content.decode()
+
+
+def test_header_shows_the_site_settings(client, new_hire):
+    from wagtail.models import Site
+
+    from portal.demo import _mascot
+    from portal.models import PortalSettings
+
+    PortalSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={
+            "company_name": "Globex <Korea>",
+            "programme_name": "Clients First",
+            "mascot_name": "Ollie",
+            "mascot_image": _mascot(),
+        },
+    )
+    client.force_login(new_hire)
+    body = client.get("/").content.decode()
+    assert "Clients First" in body
+    assert "Globex &lt;Korea&gt;" in body
+    assert 'alt="Ollie"' in body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from portal import groups
 from tests.factories import DepartmentFactory, UserFactory
@@ -34,6 +35,13 @@ def pytest_sessionfinish(session, exitstatus):
     if CI and _skipped_integration:
         session.exitstatus = 1
         print(f"\nCI=true but integration tests were skipped: {_skipped_integration}")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request leaves its language active in the thread; the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

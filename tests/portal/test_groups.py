@@ -42,3 +42,25 @@ def test_persona_rights(new_hire, cx_lead, leader, hr, outsider):
     assert leader.has_perm("portal.change_portalsettings")
     assert hr.has_perm("portal.change_profile")
     assert not hr.has_perm("portal.view_outboxmessage")
+
+
+def test_hr_adds_people_in_the_admin_and_they_get_a_profile(client, hr, cx_lead):
+    client.force_login(hr)
+    assert client.get("/admin/users/").status_code == 200
+    response = client.post(
+        "/admin/users/new/",
+        {
+            "username": "mina",
+            "email": "mina@example.com",
+            "first_name": "Mina",
+            "last_name": "Park",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    from portal.models import Profile
+
+    assert Profile.objects.filter(user__email="mina@example.com").exists()
+    client.force_login(cx_lead)
+    assert client.get("/admin/users/").status_code in {302, 403}

@@ -48,11 +48,19 @@ def profile_update(
     profile.full_clean()
     with transaction.atomic():
         profile.save(update_fields=["language", "timezone"])
-        wagtail_profile = UserProfile.get_for_user(user)
-        wagtail_profile.preferred_language = language
-        wagtail_profile.current_time_zone = str(profile.timezone) if profile.timezone else ""
-        wagtail_profile.save(update_fields=["preferred_language", "current_time_zone"])
+        profile_mirror_to_wagtail(profile=profile)
     return profile
+
+
+def profile_mirror_to_wagtail(*, profile: Profile) -> None:
+    """Wagtail's admin reads its own per-user language and time zone; keep them the portal's.
+
+    Call after saving the profile, also when HR edits it in the admin.
+    """
+    wagtail_profile = UserProfile.get_for_user(profile.user)
+    wagtail_profile.preferred_language = profile.language
+    wagtail_profile.current_time_zone = str(profile.timezone) if profile.timezone else ""
+    wagtail_profile.save(update_fields=["preferred_language", "current_time_zone"])
 
 
 def profile_set_language(*, user: User, language: str) -> Profile:

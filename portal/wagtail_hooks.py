@@ -192,3 +192,9 @@ class RetryOutboxBulkAction(SnippetBulkAction):
 
 
 hooks.register("register_bulk_action", RetryOutboxBulkAction)
+
+
+@hooks.register("after_edit_snippet")
+def mirror_profile_preferences(request, instance):
+    if isinstance(instance, Profile):
+        services.profile_mirror_to_wagtail(profile=instance)

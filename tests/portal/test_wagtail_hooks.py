@@ -145,3 +145,39 @@ def test_department_list_costs_the_same_for_few_or_many(
     DepartmentFactory.create_batch(30)
     _r, many = _list_queries(client, url, django_assert_max_num_queries, 40)
     assert many == few
+
+
+def test_hr_editing_a_profile_changes_that_persons_admin_language(client, hr, cx_lead):
+    from portal.models import Profile
+
+    client.force_login(hr)
+    profile = Profile.objects.get(user=cx_lead)
+    response = client.post(
+        f"/admin/snippets/portal/profile/edit/{profile.pk}/",
+        {
+            "department": profile.department_id,
+            "job_title": "CX lead",
+            "start_date": "",
+            "manager": "",
+            "slack_user_id": "",
+            "language": "ko",
+            "timezone": "",
+        },
+    )
+    assert response.status_code == 302
+    cx_lead.wagtail_userprofile.refresh_from_db()
+    assert cx_lead.wagtail_userprofile.preferred_language == "ko"
+
+
+def test_profile_form_in_the_admin_explains_a_bad_slack_id(client, hr, cx_lead):
+    from portal.models import Profile
+
+    client.force_login(hr)
+    profile = Profile.objects.get(user=cx_lead)
+    response = client.post(
+        f"/admin/snippets/portal/profile/edit/{profile.pk}/",
+        {"job_title": "CX lead", "slack_user_id": "@hana", "language": "en", "timezone": ""},
+    )
+    assert response.status_code == 200
+    assert "Enter a Slack member ID such as U0123ABCD." in response.content.decode()
+    assert Profile.objects.get(pk=profile.pk).job_title == ""

@@ -1,0 +1,34 @@
+import datetime
+
+import pytest
+
+from portal.models import Profile
+from portal.selectors import greeting_for, home_sections
+
+pytestmark = pytest.mark.django_db
+
+# 23:30 UTC is 08:30 the next morning in Seoul and 18:30 in New York.
+LATE_UTC = datetime.datetime(2026, 11, 23, 23, 30, tzinfo=datetime.UTC)
+
+
+def test_greeting_follows_the_persons_local_time(new_hire):
+    profile = Profile.objects.select_related("department").get(user=new_hire)
+    assert greeting_for(user=new_hire, profile=profile, now=LATE_UTC) == "Good morning, New Hire"
+    profile.timezone = "America/New_York"
+    assert greeting_for(user=new_hire, profile=profile, now=LATE_UTC) == "Good evening, New Hire"
+    noon_utc = LATE_UTC.replace(hour=12)
+    assert greeting_for(user=new_hire, profile=None, now=noon_utc) == "Good afternoon, New Hire"
+
+
+def test_home_sections_are_the_five_places_in_order(new_hire, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        context = home_sections(user=new_hire)
+    assert [s["key"] for s in context["sections"]] == [
+        "voice",
+        "onboarding",
+        "principles",
+        "stories",
+        "concerns",
+    ]
+    assert all(s["items"] == [] and s["empty"] for s in context["sections"])
+    assert context["department"].name == "Customer Support"

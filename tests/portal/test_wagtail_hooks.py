@@ -181,3 +181,21 @@ def test_profile_form_in_the_admin_explains_a_bad_slack_id(client, hr, cx_lead):
     assert response.status_code == 200
     assert "Enter a Slack member ID such as U0123ABCD." in response.content.decode()
     assert Profile.objects.get(pk=profile.pk).job_title == ""
+
+
+def test_beat_schedules_are_editable_by_administrators_only(
+    client, cx_lead, django_assert_max_num_queries
+):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    admin = UserFactory(email="root@example.com", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response, few = _list_queries(client, "/admin/schedules/", django_assert_max_num_queries, 40)
+    assert "Slack outbox: queue due messages" in response.content.decode()
+    every = IntervalSchedule.objects.create(every=5, period="minutes")
+    for n in range(20):
+        PeriodicTask.objects.create(name=f"task {n}", task="portal.outbox_sweep", interval=every)
+    _r, many = _list_queries(client, "/admin/schedules/", django_assert_max_num_queries, 40)
+    assert many == few
+    client.force_login(cx_lead)
+    assert client.get("/admin/schedules/").status_code in {302, 403}

@@ -7,12 +7,15 @@ STAMP := $(VENV)/.installed
 
 export DEBUG ?= 1
 
-.PHONY: run test install lint messages makemessages chromium clean
+.PHONY: run test install lint lock messages makemessages chromium clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in requirements.lock (what the tests ran with), then the
+# project itself without letting pip resolve anything again.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,6 +42,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# Pin every dependency again after changing pyproject.toml; commit requirements.lock with it.
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--quiet --custom-compile-command "make lock" -o requirements.lock
 
 lint: install
 	$(BIN)/ruff check .

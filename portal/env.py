@@ -85,3 +85,38 @@ def socialaccount_providers(env: Env) -> dict:
             "APPS": [{"client_id": slack_client_id, "secret": env.str("SLACK_CLIENT_SECRET")}]
         }
     return providers
+
+
+# Backends Django ships, by URL scheme. Per-process memory (locmem) is left out on purpose:
+# rate limits kept there would count each worker on its own and forget on restart.
+_CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+}
+
+
+def cache_from_url(url: str, *, timeout: int = 2) -> dict:
+    """One entry of Django's CACHES from `redis://host:port/db` or `db://table_name`.
+
+    A Redis that accepts connections and never answers must not hang sign-in, so its socket
+    waits are bounded by `timeout` seconds.
+    """
+    scheme, sep, rest = url.partition("://")
+    backend = _CACHE_BACKENDS.get(scheme.lower()) if sep else None
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be redis://…, rediss://… or db://table_name, not {url!r}"
+        )
+    if scheme.lower() == "db":
+        table = rest.strip("/")
+        if not table.isidentifier():
+            raise ImproperlyConfigured(
+                f"CACHE_URL needs a table name, as db://portal_cache: {url!r}"
+            )
+        return {"BACKEND": backend, "LOCATION": table}
+    return {
+        "BACKEND": backend,
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }

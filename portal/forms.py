@@ -23,3 +23,21 @@ class DepartmentAdminForm(WagtailAdminModelForm):
 
     def clean_voice_weekdays(self) -> list[int]:
         return sorted(set(self.cleaned_data["voice_weekdays"]))
+
+
+class ProfileAdminForm(WagtailAdminModelForm):
+    """HR edits profiles; the Slack member ID of someone with admin powers is not theirs to set.
+
+    The portal trusts Slack's member ID as the person in Slack (buttons, modals): pointing an
+    administrator's profile at another member would let that member act as them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.groups import holds_admin_powers
+
+        person = self.instance.user if self.instance.pk else None
+        field = self.fields.get("slack_user_id")
+        if field and person and not self.for_user.is_superuser and holds_admin_powers(person):
+            field.disabled = True
+            field.help_text = _("Only an administrator changes this for someone with admin powers.")

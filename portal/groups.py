@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupPagePermission, Page
+from django.db.models import Q, QuerySet
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 NEW_HIRES = "New hires"
 AMBASSADORS = "Ambassadors"
@@ -30,9 +31,6 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "portal.view_department",
         "portal.view_profile",
         "portal.change_portalsettings",
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
     ],
     HR: [
         "wagtailadmin.access_admin",
@@ -50,6 +48,22 @@ GROUP_PAGE_PERMISSIONS: dict[str, list[str]] = {
     LEADERSHIP: ["add_page", "change_page", "publish_page"],
 }
 
+# Wagtail checks image and document rights per collection, not per model: these hold on the
+# root collection and so on every collection under it. Leadership and the CX team put images
+# and documents on pages (principles, stories).
+_MEDIA = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+GROUP_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    CX_TEAM: _MEDIA,
+    LEADERSHIP: _MEDIA,
+}
+
 
 def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".", 1)
@@ -60,6 +74,7 @@ def groups_sync() -> dict[str, Group]:
     """Create the groups and set exactly their listed permissions; safe to run again."""
     groups = {}
     root = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
     for name, dotted in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set([_permission(item) for item in dotted])
@@ -70,8 +85,69 @@ def groups_sync() -> dict[str, Group]:
                     page=root,
                     permission=_permission(f"wagtailcore.{codename}"),
                 )
+        if root_collection is not None:
+            wanted = [_permission(item) for item in GROUP_COLLECTION_PERMISSIONS.get(name, [])]
+            GroupCollectionPermission.objects.filter(group=group).exclude(
+                collection=root_collection, permission__in=wanted
+            ).delete()
+            for permission in wanted:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
         groups[name] = group
     return groups
+
+
+# Who may grant what ------------------------------------------------------------------------
+
+
+def admin_power_groups() -> QuerySet[Group]:
+    """Groups that open the admin or carry page, image or document rights."""
+    return Group.objects.filter(
+        Q(permissions__content_type__app_label="wagtailadmin", permissions__codename="access_admin")
+        | Q(page_permissions__isnull=False)
+        | Q(collection_permissions__isnull=False)
+    ).distinct()
+
+
+def assignable_groups(*, by) -> QuerySet[Group]:
+    """The groups this person may put others in: all for superusers, else none with powers.
+
+    Today that leaves HR with New hires and Ambassadors; a group that gains admin powers
+    later drops out of HR's reach by itself.
+    """
+    if by.is_superuser:
+        return Group.objects.all()
+    return Group.objects.exclude(pk__in=admin_power_groups().values("pk"))
+
+
+def holds_admin_powers(user, *, power_group_ids: set[int] | None = None) -> bool:
+    """A superuser, a member of a group with admin powers, or someone with rights of their own.
+
+    Pass `power_group_ids` (and prefetch `groups`) to check many people without a query each.
+    """
+    if user.is_superuser:
+        return True
+    if power_group_ids is None:
+        power_group_ids = set(admin_power_groups().values_list("pk", flat=True))
+    if any(group.pk in power_group_ids for group in user.groups.all()):
+        return True
+    # .all() rather than .exists(): it reads a prefetched list instead of querying again.
+    return bool(user.user_permissions.all())
+
+
+def may_manage_user(actor, target, *, power_group_ids: set[int] | None = None) -> bool:
+    """Whether `actor` may edit `target`'s account (email, name, groups, active, password).
+
+    Superusers may edit anyone. Others with the right to change users (HR) may edit only
+    people who hold no admin powers: otherwise changing their email or password would hand
+    over their powers. That includes themselves.
+    """
+    if actor.is_superuser:
+        return True
+    if not actor.has_perm("portal.change_user"):
+        return False
+    return not holds_admin_powers(target, power_group_ids=power_group_ids)
 
 
 def groups_sync_after_migrate(**kwargs) -> None:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 
 SESSION_LANGUAGE_KEY = "portal_language"
@@ -28,3 +29,25 @@ class ProfileLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class UnconfiguredProviderMiddleware:
+    """A sign-in provider that is installed but not configured answers 404, not 500.
+
+    allauth routes every installed provider (/accounts/slack/login/ and its callback) and
+    raises SocialApp.DoesNotExist when no credentials were given for it; to a visitor that
+    provider simply does not exist here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.socialaccount.models import SocialApp
+
+        if isinstance(exception, SocialApp.DoesNotExist):
+            raise Http404 from exception
+        return None

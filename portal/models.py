@@ -239,6 +239,12 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     slack_ts = models.CharField(_("Slack message ts"), max_length=40, blank=True)
+    # Set when a delivery may have reached Slack without the portal hearing back (a worker
+    # died mid-send, or the connection broke): the next delivery looks for the message in
+    # the channel's history before posting it again.
+    verify_before_send = models.BooleanField(
+        _("check Slack before sending again"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

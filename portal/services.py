@@ -14,20 +14,34 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from wagtail.users.models import UserProfile
 
 from portal.models import OutboxMessage, Profile, User
-from portal.slack_client import slack_client, slack_is_live
+from portal.slack_client import (
+    slack_client,
+    slack_error_is_transient,
+    slack_error_reason,
+    slack_is_live,
+)
 
 logger = logging.getLogger(__name__)
 
-# A worker that claimed a message and then died leaves it "sending"; after this long the
-# message is handed out again (Slack may then see it twice, which beats never).
-OUTBOX_STALE_CLAIM = datetime.timedelta(minutes=10)
 # on_commit already queued fresh messages; the sweeper only picks up those it missed.
 OUTBOX_SWEEP_GRACE = datetime.timedelta(minutes=1)
 OUTBOX_SWEEP_BATCH = 500
+# Each post carries its idempotency key in Slack's message metadata, so a delivery that may
+# already have reached Slack can find its message in the channel's history. Slack asks for
+# event types in lower-case letters, digits and underscores, a singular resource then an
+# action in the past tense.
+OUTBOX_METADATA_EVENT_TYPE = "outbox_message_posted"
+# The row's clock (the web or worker host) and Slack's may disagree by a little.
+OUTBOX_HISTORY_MARGIN = datetime.timedelta(minutes=5)
+# Slack advises pages of at most 200 messages; a few pages go back past the row's creation
+# in all but the busiest channels, and keep the check to a few calls when they do not.
+OUTBOX_HISTORY_PAGE = 200
+OUTBOX_HISTORY_MAX_PAGES = 5
 
 
 # Organisation -----------------------------------------------------------------------------
@@ -126,7 +140,7 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _outbox_postpone(message: OutboxMessage, reason: str) -> None:
+def _outbox_postpone(message: OutboxMessage, reason: str, *, verify: bool = False) -> None:
     now = timezone.now()
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.state = OutboxMessage.State.FAILED
@@ -137,7 +151,84 @@ def _outbox_postpone(message: OutboxMessage, reason: str) -> None:
         message.last_error = reason[:255]
         message.next_attempt_at = now + _backoff(message.attempts)
     message.claimed_at = None
-    message.save(update_fields=["state", "last_error", "next_attempt_at", "claimed_at"])
+    message.verify_before_send = message.verify_before_send or verify
+    message.save(
+        update_fields=[
+            "state",
+            "last_error",
+            "next_attempt_at",
+            "claimed_at",
+            "verify_before_send",
+        ]
+    )
+
+
+def _outbox_mark_sent(message: OutboxMessage, slack_ts: str) -> None:
+    message.state = OutboxMessage.State.SENT
+    message.slack_ts = slack_ts
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.claimed_at = None
+    message.verify_before_send = False
+    message.save(
+        update_fields=[
+            "state",
+            "slack_ts",
+            "sent_at",
+            "last_error",
+            "claimed_at",
+            "verify_before_send",
+        ]
+    )
+
+
+def _outbox_metadata(message: OutboxMessage) -> dict:
+    return {
+        "event_type": OUTBOX_METADATA_EVENT_TYPE,
+        "event_payload": {"key": message.idempotency_key},
+    }
+
+
+def _outbox_history_method(message: OutboxMessage) -> str:
+    # A reply lives in its thread only, not in the channel's history.
+    return "conversations.replies" if message.thread_ts else "conversations.history"
+
+
+def _outbox_find_posted(client: WebClient, message: OutboxMessage) -> str | None:
+    """The ts of this message if an earlier delivery already posted it, else None.
+
+    Lets SlackApiError, URLError and OSError through, as any Slack call does.
+    """
+    query = {
+        "channel": message.channel,
+        "oldest": f"{(message.created_at - OUTBOX_HISTORY_MARGIN).timestamp():.6f}",
+        "limit": OUTBOX_HISTORY_PAGE,
+        "include_all_metadata": True,
+    }
+    for _page in range(OUTBOX_HISTORY_MAX_PAGES):
+        if message.thread_ts:
+            response = client.conversations_replies(ts=message.thread_ts, **query)
+        else:
+            response = client.conversations_history(**query)
+        for found in response.get("messages") or []:
+            metadata = found.get("metadata") or {}
+            if (
+                metadata.get("event_type") == OUTBOX_METADATA_EVENT_TYPE
+                and (metadata.get("event_payload") or {}).get("key") == message.idempotency_key
+            ):
+                return found.get("ts") or None
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+        query["cursor"] = cursor
+    logger.warning(
+        "outbox %s: not among the %d newest messages of %s since it was written; "
+        "sending it, which may post it twice",
+        message.pk,
+        OUTBOX_HISTORY_PAGE * OUTBOX_HISTORY_MAX_PAGES,
+        message.channel,
+    )
+    return None
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
@@ -145,6 +236,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
 
     slack-sdk's retry handlers already retried 429 (after Retry-After), 5xx and connection
     errors within this call; what still fails transiently is postponed with a backoff.
+    A message an earlier delivery may have posted is looked for in Slack first.
     """
     now = timezone.now()
     if not slack_is_live():
@@ -155,19 +247,48 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     if not _outbox_claim(message_id, now):
         return None
     message = OutboxMessage.objects.get(pk=message_id)
+    client = slack_client()
+    if message.verify_before_send:
+        method = _outbox_history_method(message)
+        try:
+            posted_ts = _outbox_find_posted(client, message)
+        except SlackApiError as exc:
+            reason = f"{method}: {slack_error_reason(exc)}"
+            if slack_error_is_transient(exc):
+                logger.warning("outbox %s: transient Slack error %s", message.pk, reason)
+                _outbox_postpone(message, reason)
+                return message
+            # A refusal such as missing_scope or not_in_channel would refuse every later
+            # check as well: waiting cannot help, and a rare duplicate beats never sending.
+            logger.warning(
+                "outbox %s: cannot look for an earlier post (%s%s); sending, which may post "
+                "it twice",
+                message.pk,
+                reason,
+                f", needs {exc.response['needed']}" if exc.response.get("needed") else "",
+            )
+            posted_ts = None
+        except (URLError, OSError) as exc:
+            logger.warning("outbox %s: Slack unreachable: %s", message.pk, exc)
+            _outbox_postpone(message, f"connection error: {exc}")
+            return message
+        if posted_ts:
+            logger.info("outbox %s: already in Slack as %s, not sent again", message.pk, posted_ts)
+            _outbox_mark_sent(message, posted_ts)
+            return message
     try:
-        response = slack_client().chat_postMessage(
+        response = client.chat_postMessage(
             channel=message.channel,
             text=message.text,
             blocks=message.blocks or None,
             thread_ts=message.thread_ts or None,
             unfurl_links=False,
             unfurl_media=False,
+            metadata=_outbox_metadata(message),
         )
     except SlackApiError as exc:
-        status = exc.response.status_code
-        error = exc.response.get("error") or f"HTTP {status}"
-        if status == 429 or status >= 500:
+        error = slack_error_reason(exc)
+        if slack_error_is_transient(exc):
             logger.warning("outbox %s: transient Slack error %s", message.pk, error)
             _outbox_postpone(message, error)
         else:
@@ -179,14 +300,10 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         return message
     except (URLError, OSError) as exc:
         logger.warning("outbox %s: Slack unreachable: %s", message.pk, exc)
-        _outbox_postpone(message, f"connection error: {exc}")
+        # A timeout or a dropped answer may come after Slack has posted the message.
+        _outbox_postpone(message, f"connection error: {exc}", verify=True)
         return message
-    message.state = OutboxMessage.State.SENT
-    message.slack_ts = response.get("ts") or ""
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    message.claimed_at = None
-    message.save(update_fields=["state", "slack_ts", "sent_at", "last_error", "claimed_at"])
+    _outbox_mark_sent(message, response.get("ts") or "")
     return message
 
 
@@ -208,11 +325,21 @@ def outbox_retry(*, message_ids: Iterable[int]) -> int:
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Queue pending messages whose first delivery was lost or whose backoff has passed."""
+    """Queue pending messages whose first delivery was lost or whose backoff has passed.
+
+    A message still "sending" after OUTBOX_STALE_AFTER lost its worker mid-send: it is handed
+    out again at once, marked to be looked for in Slack before it is posted.
+    """
     now = now or timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.OUTBOX_STALE_AFTER)
     OutboxMessage.objects.filter(
-        state=OutboxMessage.State.SENDING, claimed_at__lt=now - OUTBOX_STALE_CLAIM
-    ).update(state=OutboxMessage.State.PENDING, claimed_at=None)
+        state=OutboxMessage.State.SENDING, claimed_at__lt=stale_before
+    ).update(
+        state=OutboxMessage.State.PENDING,
+        claimed_at=None,
+        next_attempt_at=now,
+        verify_before_send=True,
+    )
     due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).filter(
         Q(next_attempt_at__lte=now)
         | Q(next_attempt_at__isnull=True, created_at__lte=now - OUTBOX_SWEEP_GRACE)

@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import Env, socialaccount_providers
+from portal.env import Env, cache_from_url, socialaccount_providers
 
 env = Env()
 
@@ -27,6 +27,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env.str("SITE_URL", "http://localhost:8000").rstrip("/")
+if not DEBUG and not SITE_URL.startswith("https://"):
+    # Links in Slack messages and emails would send people to plain HTTP, and the secure
+    # cookies set with DEBUG off would never come back from there.
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with https:// when DEBUG is off (it is {SITE_URL!r})"
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -38,7 +44,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin, with the portal's rules on who may grant what (portal/users_admin.py).
+    "portal.apps.PortalUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -54,16 +61,20 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.slack",
     "django_celery_beat",
+    "csp",
     "timezone_field",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.UnconfiguredProviderMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -100,6 +112,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets come from the project's templates too, so templates/wagtailadmin/widgets/ can
+# replace Wagtail's inline start-up scripts (see portal/static/portal/admin-csp.js).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
@@ -116,6 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that accepts the connection and never answers fails the request in seconds
+    # instead of holding a web worker until gunicorn kills it. `?connect_timeout=` in
+    # DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -129,6 +152,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The shared cache: allauth's rate limits (and later Slack event de-duplication) must hold
+# across every web process and host, so it is Redis or the database, never process memory.
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", "db://portal_cache"))}
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "account_login"
@@ -143,6 +170,17 @@ ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", False)
 ACCOUNT_ADAPTER = "portal.auth.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "portal.auth.user_display"
 ACCOUNT_LOGOUT_ON_GET = False
+# allauth's own limits, written out so the README can state them: wrong passwords are counted
+# per address (10 a minute) and per account (5 in 5 minutes, from any address; a successful
+# sign-in does not count, and resetting the password clears the account's count).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "signup": "20/m/ip",
+}
 SOCIALACCOUNT_ADAPTER = "portal.auth.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = socialaccount_providers(env)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -178,6 +216,15 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: it would receive a hash of every employee's email.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# One way in and one place for credentials: allauth's sign-in, password change and reset.
+# The work email is the identity SSO and Slack rely on; only the user editor changes it.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Every page needs sign-in already; shared page passwords would be a second way in.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no service.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "filesystem://")
@@ -207,6 +254,7 @@ SLACK_API_URL = env.str("SLACK_API_URL", "https://slack.com/api/")
 SLACK_TIMEOUT = env.int("SLACK_TIMEOUT", 10)
 SLACK_MAX_RETRIES = env.int("SLACK_MAX_RETRIES", 3)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_STALE_AFTER = env.int("OUTBOX_STALE_AFTER", 600)
 
 HEALTHZ_TIMEOUT = env.int("HEALTHZ_TIMEOUT", 3)
 
@@ -224,9 +272,47 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's live preview shows the page in a same-origin iframe, which DENY would blank out.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
-if env.bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# Rate limits count per client address: behind proxies, the address is the one the nearest
+# TRUSTED_PROXY_COUNT proxies put in X-Forwarded-For, or every person would share one count.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+
+# Content-Security-Policy (django-csp): the portal's own origin only, for its pages and for
+# Wagtail's admin alike. Browsers report violations to /csp-report, which logs them.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "frame-src": [_SELF],
+        "frame-ancestors": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "report-uri": "/csp-report",
+    }
+}
+# Browser features the portal never uses are switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 LOGGING = {
     "version": 1,

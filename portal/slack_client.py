@@ -1,5 +1,6 @@
 from django.conf import settings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -17,6 +18,16 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
 def slack_is_live() -> bool:
     """Without a bot token the portal is in preview mode and sends nothing."""
     return bool(settings.SLACK_BOT_TOKEN)
+
+
+def slack_error_is_transient(exc: SlackApiError) -> bool:
+    """Rate limits and server errors may pass; anything else Slack refused stays refused."""
+    status = exc.response.status_code
+    return status == 429 or status >= 500
+
+
+def slack_error_reason(exc: SlackApiError) -> str:
+    return exc.response.get("error") or f"HTTP {exc.response.status_code}"
 
 
 def slack_client() -> WebClient:

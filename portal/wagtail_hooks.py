@@ -1,3 +1,8 @@
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
@@ -5,14 +10,42 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import services
-from portal.forms import DepartmentAdminForm
+from portal.forms import DepartmentAdminForm, ProfileAdminForm
 from portal.models import Department, OutboxMessage, Profile
+from portal.users_admin import PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction
+
+
+class ViewersOnlyChooserViewSet(SnippetChooserViewSet):
+    """A snippet chooser that lists rows only to people who may view them.
+
+    Wagtail lets anyone with admin access browse a snippet's chooser, since choosing needs no
+    edit right; for the outbox (message texts) and beat's schedules that would show HR and
+    Leadership what is not theirs to see.
+    """
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns()
+        for pattern in patterns:
+            pattern.callback = _viewers_only(self.model, pattern.callback)
+        return patterns
+
+
+def _viewers_only(model, view):
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        policy = policy_registry.get_by_type(model) or ModelPermissionPolicy(model)
+        if not policy.user_has_any_permission(request.user, ["view", "change"]):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -43,16 +76,19 @@ class ProfileViewSet(SnippetViewSet):
     list_filter = ["department", "language"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "job_title"]
     search_backend_name = None
-    panels = [
-        FieldPanel("user", read_only=True),
-        FieldPanel("department"),
-        FieldPanel("job_title"),
-        FieldPanel("start_date"),
-        FieldPanel("manager"),
-        FieldPanel("slack_user_id"),
-        FieldPanel("language"),
-        FieldPanel("timezone"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("user", read_only=True),
+            FieldPanel("department"),
+            FieldPanel("job_title"),
+            FieldPanel("start_date"),
+            FieldPanel("manager"),
+            FieldPanel("slack_user_id"),
+            FieldPanel("language"),
+            FieldPanel("timezone"),
+        ],
+        base_form_class=ProfileAdminForm,
+    )
 
     def get_queryset(self, request):
         return Profile.objects.select_related("user", "department", "manager")
@@ -78,6 +114,7 @@ def can_retry_outbox(user) -> bool:
 
 
 class OutboxViewSet(SnippetViewSet):
+    chooser_viewset_class = ViewersOnlyChooserViewSet
     model = OutboxMessage
     icon = "mail"
     menu_label = _("Slack outbox")
@@ -105,6 +142,7 @@ class OutboxViewSet(SnippetViewSet):
         "attempts",
         "last_error",
         "next_attempt_at",
+        "verify_before_send",
         "slack_ts",
         "created_at",
         "sent_at",
@@ -116,6 +154,7 @@ class PeriodicTaskViewSet(SnippetViewSet):
     """Beat's schedule, editable without a deploy (django-celery-beat keeps it in the database)."""
 
     model = PeriodicTask
+    chooser_viewset_class = ViewersOnlyChooserViewSet
     icon = "time"
     menu_label = _("Schedules")
     url_prefix = "schedules"
@@ -137,12 +176,14 @@ class PeriodicTaskViewSet(SnippetViewSet):
 
 
 class IntervalScheduleViewSet(SnippetViewSet):
+    chooser_viewset_class = ViewersOnlyChooserViewSet
     model = IntervalSchedule
     icon = "time"
     menu_label = _("Intervals")
 
 
 class CrontabScheduleViewSet(SnippetViewSet):
+    chooser_viewset_class = ViewersOnlyChooserViewSet
     model = CrontabSchedule
     icon = "time"
     menu_label = _("Crontabs")
@@ -192,6 +233,15 @@ class RetryOutboxBulkAction(SnippetBulkAction):
 
 
 hooks.register("register_bulk_action", RetryOutboxBulkAction)
+# Wagtail's user bulk actions with the portal's limits; a later hook with the same action type
+# replaces the earlier, and wagtail.users registers its own after this app.
+for _action in (PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction):
+    hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_scripts():
+    return format_html('<script src="{}"></script>', static("portal/admin-csp.js"))
 
 
 @hooks.register("after_edit_snippet")

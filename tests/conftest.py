@@ -38,6 +38,15 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Redis outlives the test's transaction: rate-limit counts must not leak between tests."""
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A request leaves its language active in the thread; the next test starts in English."""
     yield
@@ -86,6 +95,16 @@ def leader(db, department):
 def hr(db, department):
     """Manages people and their profiles; cannot touch the outbox."""
     return _persona("hr@example.com", groups.HR, department)
+
+
+@pytest.fixture
+def administrator(db):
+    """A superuser: everything, including granting admin powers and setting passwords."""
+    user = _persona("administrator@example.com", None, None)
+    user.is_superuser = True
+    user.is_staff = True
+    user.save(update_fields=["is_superuser", "is_staff"])
+    return user
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 Like bolt-python's tests/mock_web_api_server, it is a real HTTP server on 127.0.0.1, so the
 code under test uses slack-sdk's `WebClient` unchanged, with `SLACK_API_URL` pointing here.
 It records every call and answers from a script: 429 with Retry-After, 5xx, Slack errors,
-dropped connections, or slowly.
+dropped connections, or slowly. It keeps the messages `chat.postMessage` posted, and answers
+`conversations.history` and `conversations.replies` from them as Slack does.
 """
 
 from __future__ import annotations
 
-import itertools
+import base64
 import json
 import threading
 import time
@@ -18,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 NO_AUTH_METHODS = {"api.test", "oauth.v2.access", "openid.connect.token"}
+# Slack's defaults when a call gives no limit.
+DEFAULT_LIMITS = {"conversations.history": 100, "conversations.replies": 1000}
 
 
 @dataclass
@@ -29,12 +32,44 @@ class Call:
 
 
 @dataclass
+class Posted:
+    """A message in the fake workspace, as chat.postMessage left it."""
+
+    channel: str
+    ts: str
+    text: str
+    thread_ts: str = ""
+    metadata: dict | None = None
+
+    def as_slack(self, *, include_metadata: bool) -> dict:
+        message = {
+            "type": "message",
+            "user": "UFAKEBOT",
+            "bot_id": "BFAKE",
+            "text": self.text,
+            "ts": self.ts,
+        }
+        if self.thread_ts:
+            message["thread_ts"] = self.thread_ts
+        # Slack leaves metadata out of history unless include_all_metadata asks for it.
+        if include_metadata and self.metadata:
+            message["metadata"] = self.metadata
+        return message
+
+
+@dataclass
 class Scripted:
     status: int = 200
     body: dict = field(default_factory=lambda: {"ok": True})
     headers: dict = field(default_factory=dict)
     delay: float | None = None
     drop: bool = False
+    # For chat.postMessage: whether Slack posted the message; by default, when it answers ok.
+    posts: bool | None = None
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == 200 and not self.drop and bool(self.body.get("ok"))
 
 
 def ok(delay: float | None = None, **extra) -> Scripted:
@@ -59,9 +94,27 @@ def slack_error(error: str, delay: float | None = None) -> Scripted:
     return Scripted(body={"ok": False, "error": error}, delay=delay)
 
 
-def drop(delay: float | None = None) -> Scripted:
-    """Close the connection without answering, as a failing network would."""
-    return Scripted(drop=True, delay=delay)
+def drop(delay: float | None = None, posted: bool = False) -> Scripted:
+    """Close the connection without answering, as a failing network would.
+
+    `posted=True` for chat.postMessage: Slack posted the message, but its answer was lost.
+    """
+    return Scripted(drop=True, delay=delay, posts=posted)
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in {"1", "true"}
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _offset(cursor: str) -> int:
+    kind, _, offset = base64.b64decode(cursor.encode()).decode().partition(":")
+    if kind != "offset" or not offset.isdigit():
+        raise ValueError(cursor)
+    return int(offset)
 
 
 class SlackFake:
@@ -70,7 +123,8 @@ class SlackFake:
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
-        self._ts = itertools.count(100)
+        self._posted: list[Posted] = []
+        self._last_ts_us = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -124,7 +178,20 @@ class SlackFake:
         with self._lock:
             self._calls.clear()
             self._scripts.clear()
+            self._posted.clear()
             self.latency = 0.0
+
+    def posted(self, channel: str | None = None) -> list[Posted]:
+        """Messages in the fake workspace, oldest first."""
+        with self._lock:
+            return [p for p in self._posted if channel is None or p.channel == channel]
+
+    def add_message(
+        self, channel: str, text: str, *, metadata: dict | None = None, thread_ts: str = ""
+    ) -> Posted:
+        """Put a message in a channel as if it had been posted earlier."""
+        with self._lock:
+            return self._post(channel, text, metadata=metadata, thread_ts=thread_ts)
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -144,13 +211,79 @@ class SlackFake:
 
     # Serving -------------------------------------------------------------------------------
 
-    def _default(self, method: str, params: dict) -> Scripted:
-        if method == "chat.postMessage":
-            return ok(
-                channel=params.get("channel"),
-                ts=f"1700000000.{next(self._ts):06d}",
-                message={"text": params.get("text")},
-            )
+    def _next_ts(self) -> str:
+        # Slack's ts is its clock in seconds and microseconds, unique within a channel.
+        self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+        seconds, micros = divmod(self._last_ts_us, 1_000_000)
+        return f"{seconds}.{micros:06d}"
+
+    def _post(
+        self,
+        channel: str,
+        text: str,
+        *,
+        metadata: dict | str | None = None,
+        thread_ts: str = "",
+        ts: str = "",
+    ) -> Posted:
+        """Call with the lock held."""
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata or "null")
+        posted = Posted(channel, ts or self._next_ts(), text, thread_ts or "", metadata or None)
+        self._posted.append(posted)
+        return posted
+
+    def _post_from(self, params: dict, scripted: Scripted | None) -> Posted | None:
+        """Call with the lock held: the message is in the channel as soon as Slack reads the
+        request, whether or not its answer ever arrives."""
+        posts = scripted is None or (
+            scripted.posts if scripted.posts is not None else scripted.is_ok
+        )
+        if not posts:
+            return None
+        return self._post(
+            params.get("channel") or "",
+            params.get("text") or "",
+            metadata=params.get("metadata"),
+            thread_ts=params.get("thread_ts") or "",
+            ts=(scripted.body.get("ts") if scripted else "") or "",
+        )
+
+    def _history(self, method: str, params: dict) -> Scripted:
+        try:
+            offset = _offset(params["cursor"]) if params.get("cursor") else 0
+        except ValueError:
+            return slack_error("invalid_cursor")
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        inclusive = _truthy(params.get("inclusive"))
+        limit = int(params.get("limit") or DEFAULT_LIMITS[method])
+        in_channel = self.posted(params.get("channel"))
+        if method == "conversations.replies":
+            root = params.get("ts")
+            messages = [p for p in in_channel if root in (p.ts, p.thread_ts)]
+        else:
+            # Thread replies stay in their thread; history is newest first.
+            messages = [p for p in reversed(in_channel) if not p.thread_ts]
+        messages = [
+            p
+            for p in messages
+            if (oldest <= float(p.ts) <= latest if inclusive else oldest < float(p.ts) < latest)
+        ]
+        page = messages[offset : offset + limit]
+        more = offset + limit < len(messages)
+        include_metadata = _truthy(params.get("include_all_metadata"))
+        return ok(
+            messages=[p.as_slack(include_metadata=include_metadata) for p in page],
+            has_more=more,
+            response_metadata={"next_cursor": _cursor(offset + limit) if more else ""},
+        )
+
+    def _default(self, method: str, params: dict, posted: Posted | None) -> Scripted:
+        if method == "chat.postMessage" and posted:
+            return ok(channel=posted.channel, ts=posted.ts, message={"text": posted.text})
+        if method in DEFAULT_LIMITS:
+            return self._history(method, params)
         if method == "auth.test":
             return ok(user_id="UFAKEBOT", team_id="TFAKE", bot_id="BFAKE")
         return ok()
@@ -166,28 +299,41 @@ class SlackFake:
         else:
             params.update(parse_qsl(raw))
         headers = dict(request.headers.items())
+        authorised = (headers.get("Authorization") or "").startswith("Bearer ")
         with self._lock:
             self._calls.append(Call(method, params, headers, time.monotonic()))
             queue = self._scripts.get(method)
             scripted = queue.popleft() if queue else None
             latency = self.latency
+            posted = None
+            if method == "chat.postMessage" and (authorised or scripted is not None):
+                posted = self._post_from(params, scripted)
         if scripted is None:
-            scripted = self._default(method, params)
-            authorised = (headers.get("Authorization") or "").startswith("Bearer ")
-            if not authorised and method not in NO_AUTH_METHODS:
+            if authorised or method in NO_AUTH_METHODS:
+                scripted = self._default(method, params, posted)
+            else:
                 scripted = slack_error("not_authed")
+        elif posted and scripted.is_ok:
+            defaults = {"channel": posted.channel, "ts": posted.ts}
+            scripted = Scripted(
+                body={**defaults, **scripted.body}, headers=scripted.headers, delay=scripted.delay
+            )
         delay = scripted.delay if scripted.delay is not None else latency
         if delay:
             time.sleep(delay)
-        if scripted.drop:
+        try:
+            if scripted.drop:
+                request.close_connection = True
+                request.connection.close()
+                return
+            payload = json.dumps(scripted.body).encode()
+            request.send_response(scripted.status)
+            request.send_header("Content-Type", "application/json; charset=utf-8")
+            request.send_header("Content-Length", str(len(payload)))
+            for name, value in scripted.headers.items():
+                request.send_header(name, value)
+            request.end_headers()
+            request.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            # The caller gave up (or was killed) while the answer was delayed.
             request.close_connection = True
-            request.connection.close()
-            return
-        payload = json.dumps(scripted.body).encode()
-        request.send_response(scripted.status)
-        request.send_header("Content-Type", "application/json; charset=utf-8")
-        request.send_header("Content-Length", str(len(payload)))
-        for name, value in scripted.headers.items():
-            request.send_header(name, value)
-        request.end_headers()
-        request.wfile.write(payload)

@@ -1,4 +1,6 @@
 import datetime
+import logging
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.utils import timezone
 from portal import services
 from portal.models import OutboxMessage, Profile
 from tests.factories import OutboxMessageFactory
-from tests.slack_fake import rate_limited, server_error, slack_error
+from tests.slack_fake import Scripted, drop, rate_limited, server_error, slack_error
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,19 @@ def test_deliver_posts_once_and_records_the_ts(slack_live):
     assert calls[0].params["channel"] == message.channel
     assert calls[0].params["text"] == "A customer said &lt;thanks&gt;"
     assert calls[0].headers.get("Authorization") == "Bearer xoxb-test-token"
+    # The key travels with the message, where a later delivery can look for it.
+    assert calls[0].params["metadata"] == {
+        "event_type": services.OUTBOX_METADATA_EVENT_TYPE,
+        "event_payload": {"key": message.idempotency_key},
+    }
+    assert [p.ts for p in slack_live.posted(message.channel)] == [message.slack_ts]
+    # The common path costs one Slack call: no look into the channel's history.
+    assert [c.method for c in slack_live.calls()] == ["chat.postMessage"]
+
+
+def test_metadata_event_type_follows_slack_naming():
+    # Slack: lower-case letters, digits and underscores, starting with a letter.
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", services.OUTBOX_METADATA_EVENT_TYPE)
 
 
 def test_deliver_retries_after_retry_after_on_429(slack_live):
@@ -150,6 +165,8 @@ def test_deliver_postpones_on_connection_errors(settings, slack_fake):
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
     assert message.last_error.startswith("connection error")
+    # The request may have reached Slack before the connection broke.
+    assert message.verify_before_send
 
 
 def test_retry_requeues_failed_and_held_messages_only(queued, django_capture_on_commit_callbacks):
@@ -182,6 +199,225 @@ def test_sweep_queues_missed_and_due_messages_and_reclaims_stale_claims(queued):
     assert services.outbox_sweep(now=now) == 3
     assert sorted(queued) == sorted([missed.pk, due.pk, stale.pk])
     assert fresh.pk not in queued and later.pk not in queued
+    stale.refresh_from_db()
+    assert (stale.state, stale.claimed_at, stale.next_attempt_at) == ("pending", None, now)
+    assert stale.verify_before_send
+    missed.refresh_from_db()
+    assert not missed.verify_before_send
+
+
+def test_sweep_takes_back_claims_older_than_the_stale_window(queued, settings):
+    settings.OUTBOX_STALE_AFTER = 5
+    now = timezone.now()
+    dead = OutboxMessageFactory(
+        state=OutboxMessage.State.SENDING, claimed_at=now - datetime.timedelta(seconds=6)
+    )
+    busy = OutboxMessageFactory(
+        state=OutboxMessage.State.SENDING, claimed_at=now - datetime.timedelta(seconds=4)
+    )
+    # Stale claims are due at once, even a minute-old row the grace would otherwise skip.
+    assert services.outbox_sweep(now=now) == 1
+    assert queued == [dead.pk]
+    busy.refresh_from_db()
+    assert busy.state == OutboxMessage.State.SENDING
+    assert not busy.verify_before_send
+
+
+# A worker that died mid-send ----------------------------------------------------------------
+
+
+@pytest.fixture
+def crashed(queued):
+    """Rows whose worker died after claiming them, taken back by the sweep."""
+
+    def make(**fields) -> OutboxMessage:
+        message = OutboxMessageFactory(**fields)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=OutboxMessage.State.SENDING,
+            attempts=1,
+            claimed_at=timezone.now() - datetime.timedelta(minutes=30),
+        )
+        services.outbox_sweep()
+        message.refresh_from_db()
+        assert message.verify_before_send
+        return message
+
+    return make
+
+
+def _metadata(key: str) -> dict:
+    return {"event_type": services.OUTBOX_METADATA_EVENT_TYPE, "event_payload": {"key": key}}
+
+
+def _seed_neighbours(fake, channel: str, count: int = 2) -> None:
+    """Other people's and other keys' messages around ours, as in a real channel."""
+    for n in range(count):
+        fake.add_message(channel, f"someone else {n}")
+        fake.add_message(channel, f"other {n}", metadata=_metadata(f"other:{n}"))
+
+
+def test_stale_message_already_in_slack_is_marked_sent_without_posting(slack_live, crashed):
+    message = crashed()
+    _seed_neighbours(slack_live, message.channel)
+    earlier = slack_live.add_message(
+        message.channel, message.text, metadata=_metadata(message.idempotency_key)
+    )
+    _seed_neighbours(slack_live, message.channel)
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert message.slack_ts == earlier.ts
+    assert not message.verify_before_send
+    assert message.sent_at and message.last_error == ""
+    assert [c.method for c in slack_live.calls()] == ["conversations.history"]
+    params = slack_live.calls("conversations.history")[0].params
+    oldest = message.created_at - services.OUTBOX_HISTORY_MARGIN
+    assert params == {
+        "channel": message.channel,
+        "oldest": f"{oldest.timestamp():.6f}",
+        "limit": str(services.OUTBOX_HISTORY_PAGE),
+        "include_all_metadata": "1",
+    }
+    assert len(slack_live.posted(message.channel)) == 9
+
+
+def test_stale_message_not_in_slack_is_posted_once(slack_live, crashed):
+    message = crashed()
+    _seed_neighbours(slack_live, message.channel)
+    # The same text without our metadata is not our message.
+    slack_live.add_message(message.channel, message.text)
+    services.outbox_deliver(message_id=message.pk)
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert not message.verify_before_send
+    assert [c.method for c in slack_live.calls()] == [
+        "conversations.history",
+        "chat.postMessage",
+    ]
+    ours = [p for p in slack_live.posted() if p.metadata == _metadata(message.idempotency_key)]
+    assert [p.ts for p in ours] == [message.slack_ts]
+
+
+def test_history_is_paged_with_the_cursor_until_the_message_is_found(
+    slack_live, crashed, monkeypatch
+):
+    monkeypatch.setattr(services, "OUTBOX_HISTORY_PAGE", 2)
+    monkeypatch.setattr(services, "OUTBOX_HISTORY_MAX_PAGES", 3)
+    message = crashed()
+    earlier = slack_live.add_message(
+        message.channel, message.text, metadata=_metadata(message.idempotency_key)
+    )
+    _seed_neighbours(slack_live, message.channel, count=2)  # four newer messages
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.slack_ts) == ("sent", earlier.ts)
+    pages = slack_live.calls("conversations.history")
+    assert len(pages) == 3
+    assert "cursor" not in pages[0].params
+    assert pages[1].params["cursor"] and pages[2].params["cursor"] != pages[1].params["cursor"]
+    assert slack_live.calls("chat.postMessage") == []
+
+
+def test_history_search_stops_after_a_few_pages_and_posts(slack_live, crashed, monkeypatch, caplog):
+    monkeypatch.setattr(services, "OUTBOX_HISTORY_PAGE", 2)
+    monkeypatch.setattr(services, "OUTBOX_HISTORY_MAX_PAGES", 3)
+    message = crashed()
+    slack_live.add_message(message.channel, message.text, metadata=_metadata("elsewhere"))
+    _seed_neighbours(slack_live, message.channel, count=3)  # six newer messages
+    with caplog.at_level(logging.WARNING, logger="portal.services"):
+        services.outbox_deliver(message_id=message.pk)
+    assert len(slack_live.calls("conversations.history")) == 3
+    assert len(slack_live.calls("chat.postMessage")) == 1
+    assert "may post it twice" in caplog.text
+
+
+def test_a_thread_reply_is_looked_for_in_its_thread(slack_live, crashed):
+    parent = slack_live.add_message("CTEST00001", "Concern #7 was filed")
+    message = crashed(thread_ts=parent.ts)
+    reply = slack_live.add_message(
+        message.channel,
+        message.text,
+        metadata=_metadata(message.idempotency_key),
+        thread_ts=parent.ts,
+    )
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.slack_ts) == ("sent", reply.ts)
+    assert [c.method for c in slack_live.calls()] == ["conversations.replies"]
+    assert slack_live.calls()[0].params["ts"] == parent.ts
+
+
+def test_a_lost_answer_is_checked_before_posting_again(slack_live, settings):
+    settings.SLACK_MAX_RETRIES = 0
+    slack_live.script("chat.postMessage", drop(posted=True))
+    message = OutboxMessageFactory()
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.verify_before_send) == ("pending", True)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    (posted,) = slack_live.posted()
+    assert (message.state, message.slack_ts) == ("sent", posted.ts)
+    assert len(slack_live.calls("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        Scripted(
+            body={
+                "ok": False,
+                "error": "missing_scope",
+                "needed": "channels:history",
+                "provided": "chat:write,users:read",
+            }
+        ),
+        slack_error("not_in_channel"),
+    ],
+    ids=["missing_scope", "not_in_channel"],
+)
+def test_history_refused_for_good_posts_anyway_with_a_warning(slack_live, crashed, caplog, refusal):
+    slack_live.script("conversations.history", refusal)
+    message = crashed()
+    with caplog.at_level(logging.WARNING, logger="portal.services"):
+        services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert [c.method for c in slack_live.calls()] == [
+        "conversations.history",
+        "chat.postMessage",
+    ]
+    assert refusal.body["error"] in caplog.text
+    if "needed" in refusal.body:
+        assert "needs channels:history" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (rate_limited(retry_after=1), "conversations.history: ratelimited"),
+        (server_error(503), "conversations.history: internal_error"),
+        (drop(), "connection error"),
+    ],
+    ids=["ratelimited", "server_error", "dropped"],
+)
+def test_history_failing_for_now_postpones_without_posting(
+    slack_live, crashed, settings, answer, reason
+):
+    settings.SLACK_MAX_RETRIES = 0
+    slack_live.script("conversations.history", answer)
+    message = crashed()
+    before = timezone.now()
+    services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.PENDING
+    assert message.last_error.startswith(reason)
+    assert message.next_attempt_at > before
+    # Still to be checked on the next attempt; nothing was posted meanwhile.
+    assert message.verify_before_send
+    assert slack_live.calls("chat.postMessage") == []
 
 
 def test_profile_update_mirrors_wagtail_preferences(new_hire):

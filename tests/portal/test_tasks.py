@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from portal import services
 from portal.celery import app as celery_app
@@ -28,23 +36,27 @@ def module_slack_fake():
         yield fake
 
 
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker, module_slack_fake, tmp_path_factory):
-    """A real `celery worker` process on the test database, talking to the Slack fake."""
+def _worker_env(slack_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
     db = connection.settings_dict
     database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "1",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "SLACK_BOT_TOKEN": "xoxb-integration",
-        "SLACK_API_URL": module_slack_fake.url,
-        "VAR_DIR": str(tmp_path_factory.mktemp("worker-var")),
+        "SLACK_API_URL": slack_url,
+        "VAR_DIR": str(var_dir),
+        **extra,
     }
-    celery_app.control.purge()
-    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
+
+
+def _start_worker(
+    env: dict[str, str], log: Path, *, name: str, queue: str = "celery", concurrency: int = 4
+) -> subprocess.Popen:
+    """A `celery worker` in its own process group, returned once it answers a ping."""
+    hostname = f"{name}@{socket.gethostname()}"
     with open(log, "w") as out:
         worker = subprocess.Popen(
             [
@@ -55,22 +67,59 @@ def celery_worker(django_db_setup, django_db_blocker, module_slack_fake, tmp_pat
                 "portal",
                 "worker",
                 "--pool=threads",
-                "--concurrency=4",
+                f"--concurrency={concurrency}",
                 "--loglevel=info",
                 "--without-gossip",
                 "--without-mingle",
-                "--hostname=integration@%h",
+                f"--hostname={hostname}",
+                f"--queues={queue}",
             ],
             cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[hostname], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            _kill(worker)
+            raise RuntimeError("the Celery worker did not start:\n" + log.read_text())
+    return worker
+
+
+def _kill(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker's whole process group, as an OOM killer or a lost host would."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    _wait_until(lambda: not _group_alive(worker.pid), "the worker's processes to be gone")
+
+
+def _group_alive(pgid: int) -> bool:
     try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=0.5):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start:\n" + log.read_text())
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_until(condition, what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout}s for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, module_slack_fake, tmp_path_factory):
+    """A real `celery worker` process on the test database, talking to the Slack fake."""
+    env = _worker_env(module_slack_fake.url, tmp_path_factory.mktemp("worker-var"))
+    celery_app.control.purge()
+    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
+    worker = _start_worker(env, log, name="integration")
+    try:
         yield worker
     finally:
         worker.terminate()
@@ -140,3 +189,73 @@ def test_running_the_delivery_twice_sends_once(fake):
     assert len(fake.calls("chat.postMessage")) == 1
     message.refresh_from_db()
     assert message.attempts == 1
+
+
+@pytest.fixture
+def crash_queue():
+    """A queue of this test's own, so the module's worker cannot take its deliveries."""
+    name = "outbox-crash-test"
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(name)
+    yield name
+    # The killed worker's deliveries stay "unacked" in Redis, and kombu would hand them out
+    # again an hour later, to a future run: forget them now.
+    with celery_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        client = channel.client
+        for tag, raw in client.hgetall(channel.unacked_key).items():
+            if json.loads(raw)[2] == name:
+                client.hdel(channel.unacked_key, tag)
+                client.zrem(channel.unacked_index_key, tag)
+        channel.queue_purge(name)
+
+
+def test_a_worker_killed_mid_send_costs_no_duplicate(crash_queue, settings, monkeypatch, tmp_path):
+    count, lost = 12, 3
+    settings.OUTBOX_STALE_AFTER = 1
+    monkeypatch.setattr(
+        services,
+        "_schedule_delivery",
+        lambda message_id: outbox_deliver_task.apply_async((message_id,), queue=crash_queue),
+    )
+    with SlackFake() as slack:
+        settings.SLACK_BOT_TOKEN = "xoxb-integration"
+        settings.SLACK_API_URL = slack.url
+        env = _worker_env(slack.url, tmp_path / "var", OUTBOX_STALE_AFTER="1")
+        # Slack answers every post slowly; the first few it reads but does not post.
+        slack.latency = 5.0
+        slack.script("chat.postMessage", *[server_error(503)] * lost)
+        first = _start_worker(
+            env, tmp_path / "first.log", name="crash-first", queue=crash_queue, concurrency=count
+        )
+        try:
+            rows = [_enqueue(f"crash:{n}") for n in range(count)]
+            slack.wait_for_calls(count, "chat.postMessage", timeout=15)
+        finally:
+            _kill(first)
+        assert len(slack.posted()) == count - lost
+        assert OutboxMessage.objects.filter(state="sending").count() == count
+
+        slack.latency = 0.0
+        posts_before_restart = len(slack.calls("chat.postMessage"))
+        second = _start_worker(env, tmp_path / "second.log", name="crash-second", queue=crash_queue)
+        try:
+            newest_claim = OutboxMessage.objects.aggregate(Max("claimed_at"))["claimed_at__max"]
+            stale_after = datetime.timedelta(seconds=settings.OUTBOX_STALE_AFTER)
+            _wait_until(lambda: timezone.now() > newest_claim + stale_after, "the claims to age")
+            assert services.outbox_sweep() == count
+            for row in rows:
+                _wait_for(row, {"sent"}, timeout=15)
+        finally:
+            second.terminate()
+            second.wait(timeout=30)
+
+        keys = Counter((p.metadata or {})["event_payload"]["key"] for p in slack.posted())
+        assert keys == Counter({row.idempotency_key: 1 for row in rows})
+        ts_by_key = {p.metadata["event_payload"]["key"]: p.ts for p in slack.posted()}
+        for row in rows:
+            assert row.slack_ts == ts_by_key[row.idempotency_key]
+            assert not row.verify_before_send
+        # Each taken-back row was looked for once; only those Slack never posted went again.
+        assert len(slack.calls("conversations.history")) == count
+        assert len(slack.calls("chat.postMessage")) - posts_before_restart == lost

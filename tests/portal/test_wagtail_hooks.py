@@ -169,11 +169,11 @@ def test_hr_editing_a_profile_changes_that_persons_admin_language(client, hr, cx
     assert cx_lead.wagtail_userprofile.preferred_language == "ko"
 
 
-def test_profile_form_in_the_admin_explains_a_bad_slack_id(client, hr, cx_lead):
+def test_profile_form_in_the_admin_explains_a_bad_slack_id(client, hr, new_hire):
     from portal.models import Profile
 
     client.force_login(hr)
-    profile = Profile.objects.get(user=cx_lead)
+    profile = Profile.objects.get(user=new_hire)
     response = client.post(
         f"/admin/snippets/portal/profile/edit/{profile.pk}/",
         {"job_title": "CX lead", "slack_user_id": "@hana", "language": "en", "timezone": ""},

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Site
 
 from portal.models import Department
+from tests.url_patterns import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +70,10 @@ def render_role_table() -> str:
     return "\n".join([header, rule, *rows])
 
 
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern)
-
-
 def _parameterless_admin_urls() -> list[str]:
     urls = {
         url
-        for url in _walk(get_resolver().url_patterns)
+        for url in all_routes()
         if url.startswith("admin/") and not any(c in url for c in "<(^$")
     }
     return sorted(urls - NOT_WALKED)

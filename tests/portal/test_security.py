@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.env import cache_from_url
 from tests.conftest import PASSWORD
+from tests.url_patterns import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # One way to sign in --------------------------------------------------------------------------
-
-
-def _all_urls(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _all_urls(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern)
 
 
 def _concrete(url: str) -> str | None:
@@ -52,7 +44,7 @@ def test_no_url_but_allauths_signs_anyone_in(client, administrator):
     }
     client.raise_request_exception = False
     signed_in_by = []
-    for url in sorted(set(_all_urls(get_resolver().url_patterns))):
+    for url in sorted(set(all_routes())):
         path = _concrete(url)
         if path is None:
             continue

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 export DEBUG ?= 1
 
-.PHONY: run test install lint lock messages makemessages chromium clean
+.PHONY: run test install lint lock bench messages makemessages chromium clean
 
 # Installs exactly the versions in requirements.lock (what the tests ran with), then the
 # project itself without letting pip resolve anything again.
@@ -27,15 +27,20 @@ messages: install
 makemessages: install
 	$(PY) manage.py makemessages -l en -l ko --no-location --no-obsolete --ignore=var --ignore=tests --ignore=bench
 
+# Quiet set-up, then the demo's logins last, just above the three processes' output.
+# Ctrl-C reaches the whole foreground group: honcho stops web, worker and beat and exits 130,
+# the normal way out; the shell ignores the signal so it lives to say so. honcho kills what
+# has not stopped 5 s after Ctrl-C, and the worker on the embedded broker ends its 2-second
+# polls first (up to two of them), so honcho waits 15 s here.
+HONCHO := $(PY) -c 'import sys, honcho.manager; honcho.manager.KILL_WAIT = 15; \
+	from honcho.command import main; sys.argv[0] = "honcho"; main()'
 run: install messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py demo
-	@echo ""
-	@echo "Portal: http://localhost:$${WEB_PORT:-8000}/   Admin: http://localhost:$${WEB_PORT:-8000}/admin/"
-	@echo "Slack preview mode: messages wait in Admin > Organisation > Slack outbox. Ctrl-C stops."
-	@echo ""
-	$(BIN)/honcho -f Procfile.dev start
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py collectstatic --noinput -v0
+	@echo "Admin: http://localhost:$${WEB_PORT:-8000}/admin/   Slack preview mode: messages wait in Admin > Organisation > Slack outbox."
+	@$(PY) manage.py demo
+	@echo "Ctrl-C stops."
+	@trap '' INT; $(HONCHO) -f Procfile.dev start || [ $$? -eq 130 ]
 
 # Debian's Chromium for the Playwright browser tests; Playwright's own download cannot work here.
 chromium:
@@ -52,10 +57,15 @@ lock: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install messages chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Benchmarks (never part of make test); figures go into bench/README.md.
+bench: install messages
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) var

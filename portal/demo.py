@@ -1,14 +1,22 @@
 """The demo company: eight departments around the world, forty people, one persona per role.
 
 Deterministic and idempotent: every run leaves the same rows, found by email and slug.
+Each feature app adds its own demo data in its `demo.py` with the same `load(*, today, stdout)`;
+`demo_loaders` lists them, the portal's first, for `manage.py demo` to run in that order.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -305,3 +313,27 @@ def demo_load(*, today: datetime.date) -> DemoResult:
         },
     )
     return DemoResult(departments=len(departments), people=len(people), logins=logins)
+
+
+def load(*, today: datetime.date, stdout: TextIO) -> None:
+    result = demo_load(today=today)
+    stdout.write(f"Demo company ready: {result.departments} departments, {result.people} people.\n")
+    stdout.write(f"Sign in at {settings.SITE_URL}/ with any of these:\n")
+    width = max(len(role) for role, _email, _pw in result.logins)
+    for role, email, password in result.logins:
+        stdout.write(f"  {role.ljust(width)}  {email}  /  {password}\n")
+
+
+DemoLoader = Callable[..., None]
+
+
+def demo_loaders() -> list[tuple[str, DemoLoader]]:
+    """(module name, load) of every installed app's demo: the portal's first, as every other
+    app's data hangs off its departments and people, then the others in INSTALLED_APPS order."""
+    loaders: list[tuple[str, DemoLoader]] = [(__name__, load)]
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.demo"
+        if app_config.name == "portal" or importlib.util.find_spec(name) is None:
+            continue
+        loaders.append((name, importlib.import_module(name).load))
+    return loaders

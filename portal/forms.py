@@ -1,15 +1,78 @@
+import functools
+import zoneinfo
+
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.models import WEEKDAYS, Profile
 
+# Zones people live in, named Region/City; the legacy aliases (US/Eastern, Etc/GMT+9, …)
+# would only make the list longer to search.
+_REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
+            "Indian", "Pacific")  # fmt: skip
+
+
+@functools.cache
+def timezone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(name for name in zoneinfo.available_timezones() if name.startswith(_REGIONS))
+    )
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that suggests zones as one types ("Seoul" finds Asia/Seoul), instead of a
+    select of six hundred lines; the browser's own <datalist> does the searching."""
+
+    template_name = "portal/widgets/timezone_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["choices"] = timezone_names()
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-choices"
+        return context
+
+    def format_value(self, value):
+        return str(value) if value else ""
+
 
 class ProfileForm(forms.ModelForm):
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        required=False,
+        widget=TimeZoneInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
     class Meta:
         model = Profile
         fields = ["language", "timezone"]
-        help_texts = {"timezone": _("Leave empty to use your department's time zone.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        department = self.instance.department if self.instance.department_id else None
+        field = self.fields["timezone"]
+        if department:
+            # Django does not escape help texts; the department's name is typed by people.
+            field.widget.attrs["placeholder"] = str(department.timezone)
+            field.help_text = _(
+                "Type a city, such as Seoul. Leave empty to use %(department)s's time zone "
+                "(%(zone)s)."
+            ) % {"department": escape(department.name), "zone": department.timezone}
+        else:
+            field.help_text = _("Type a city, such as Seoul. Leave empty to use UTC.")
+
+    def clean_timezone(self):
+        name = self.cleaned_data["timezone"].strip()
+        if not name:
+            return None
+        matches = [zone for zone in timezone_names() if zone.lower() == name.lower()]
+        if not matches:
+            raise forms.ValidationError(
+                _("%(name)s is not a time zone. Type a city and pick one of the suggestions."),
+                params={"name": name},
+            )
+        return zoneinfo.ZoneInfo(matches[0])
 
 
 class DepartmentAdminForm(WagtailAdminModelForm):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -14,7 +17,9 @@ CX_TEAM = "CX team"
 LEADERSHIP = "Leadership"
 HR = "HR"
 
-# app_label.codename for each group. Later features add their own permissions here.
+# app_label.codename for each group, for the portal's own models. A feature app declares what
+# its models need in its own `groups.py` (a GROUP_PERMISSIONS dict of the same shape);
+# `group_permissions` gathers them all.
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     NEW_HIRES: [],
     AMBASSADORS: [],
@@ -65,6 +70,25 @@ GROUP_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def group_permissions() -> dict[str, list[str]]:
+    """Every group's permissions: the portal's, then each installed app's, in INSTALLED_APPS order.
+
+    A feature may only add to the portal's groups, never make a group of its own: the groups
+    are the portal's roles.
+    """
+    merged = {name: list(dotted) for name, dotted in GROUP_PERMISSIONS.items()}
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.groups"
+        if app_config.name == "portal" or importlib.util.find_spec(name) is None:
+            continue
+        declared = getattr(importlib.import_module(name), "GROUP_PERMISSIONS", {})
+        for group, dotted in declared.items():
+            if group not in merged:
+                raise ValueError(f"{name} names {group!r}, which is not one of the portal's groups")
+            merged[group].extend(item for item in dotted if item not in merged[group])
+    return merged
+
+
 def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".", 1)
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -75,7 +99,7 @@ def groups_sync() -> dict[str, Group]:
     groups = {}
     root = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
-    for name, dotted in GROUP_PERMISSIONS.items():
+    for name, dotted in group_permissions().items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set([_permission(item) for item in dotted])
         if root is not None:

@@ -51,3 +51,48 @@ class UnconfiguredProviderMiddleware:
         if isinstance(exception, SocialApp.DoesNotExist):
             raise Http404 from exception
         return None
+
+
+class AdminAccessMiddleware:
+    """A signed-in person without admin access who opens the admin gets one "no access" page.
+
+    Wagtail answers them by sending them to sign in (WAGTAILADMIN_LOGIN_URL) with a message;
+    allauth sends a person who is signed in already straight back to `next`, the admin, and
+    round it goes until the browser gives up, with the message queued once per lap. Answering
+    before Wagtail's view runs breaks the loop and queues no message. Signed-out visitors are
+    left alone: Wagtail sends them to sign in with `next`, as it should.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.has_perm("wagtailadmin.access_admin"):
+            return None
+        if not _requires_admin_access(view_func):
+            return None
+        from portal.views import no_access
+
+        return no_access(request)
+
+
+def _requires_admin_access(view_func) -> bool:
+    """Whether Wagtail guards this view with require_admin_access.
+
+    Only those: the admin's other URLs (its sprite, its script translations, pages it answers
+    404 for) behave as before. Wagtail wraps each guarded view in require_admin_access and then
+    in decorators that keep `__wrapped__`; the guard's own code object marks it.
+    """
+    from wagtail.admin.auth import require_admin_access
+
+    guard = require_admin_access(_requires_admin_access).__code__
+    func = view_func
+    while func is not None:
+        if getattr(func, "__code__", None) is guard:
+            return True
+        func = getattr(func, "__wrapped__", None)
+    return False

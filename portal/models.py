@@ -259,7 +259,7 @@ class OutboxMessage(models.Model):
 
     @property
     def preview_text(self) -> str:
-        from portal.slack_text import slack_to_plain
+        from portal.slack.text import slack_to_plain
 
         return slack_to_plain(self.text)
 

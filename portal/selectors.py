@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.home import sections_for
 from portal.models import Profile, User
 
 
@@ -28,54 +29,11 @@ def greeting_for(
 
 
 def home_sections(*, user: User) -> dict:
-    """What the home page shows the signed-in person; each place says plainly when it is empty.
-
-    The places are filled by the daily voice, onboarding, principles, stories and concerns as
-    those parts of the portal arrive; until then they show their empty state.
-    """
+    """What the home page shows the signed-in person: a greeting and the registered places."""
     profile = profile_for(user=user)
-    department = profile.department if profile else None
-    if department:
-        concerns_empty = _("No concerns are open for %(department)s.") % {
-            "department": department.name
-        }
-    else:
-        concerns_empty = _("You are not in a department yet. Ask HR to add you to one.")
-    sections = [
-        {
-            "key": "voice",
-            "title": _("Today's customer voice"),
-            "items": [],
-            "empty": _("No customer voice has been shared today."),
-        },
-        {
-            "key": "onboarding",
-            "title": _("My onboarding"),
-            "items": [],
-            "empty": _("You have no onboarding modules to take."),
-        },
-        {
-            "key": "principles",
-            "title": _("Principles to acknowledge"),
-            "items": [],
-            "empty": _("You have acknowledged every published principle."),
-        },
-        {
-            "key": "stories",
-            "title": _("Latest stories"),
-            "items": [],
-            "empty": _("No customer success stories have been published yet."),
-        },
-        {
-            "key": "concerns",
-            "title": _("My department's concerns"),
-            "items": [],
-            "empty": concerns_empty,
-        },
-    ]
     return {
         "profile": profile,
-        "department": department,
+        "department": profile.department if profile else None,
         "greeting": greeting_for(user=user, profile=profile),
-        "sections": sections,
+        "sections": sections_for(user=user, profile=profile),
     }

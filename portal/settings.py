@@ -26,7 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug-mode-never-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = env.str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Unless set, links follow the port `make run` serves on (WEB_PORT).
+SITE_URL = env.str("SITE_URL", f"http://localhost:{env.int('WEB_PORT', 8000)}").rstrip("/")
 if not DEBUG and not SITE_URL.startswith("https://"):
     # Links in Slack messages and emails would send people to plain HTTP, and the secure
     # cookies set with DEBUG off would never come back from there.
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.ProfileLanguageMiddleware",
+    "portal.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -92,6 +94,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 TEMPLATES = [
     {

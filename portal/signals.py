@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from portal.middleware import remember_language
-from portal.services import profile_ensure
+from portal.services.organisation import profile_ensure
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

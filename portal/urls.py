@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import security, views
+from portal import brand, security, views
 
 # One sign-in page for everything (allauth's, by email, rate-limited): Wagtail's own sign-in
 # views would ask for a username and skip allauth's limits and settings.
@@ -21,6 +21,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("csp-report", security.csp_report, name="csp_report"),
+    path("mascot/<str:size>/", brand.mascot, name="mascot"),
     # The work email is the identity SSO and Slack matching rely on: HR changes it, nobody
     # else, so allauth's page for adding and switching addresses is not offered.
     path("accounts/email/", security.not_offered),
@@ -41,3 +42,5 @@ urlpatterns = [
 ]
 
 handler500 = "portal.errors.server_error"
+handler404 = "portal.views.page_not_found"
+handler403 = "portal.views.permission_denied"

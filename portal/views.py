@@ -16,7 +16,7 @@ from portal import health, services
 from portal.forms import ProfileForm
 from portal.middleware import remember_language
 from portal.selectors import profile_for
-from portal.slack import (
+from portal.slack.app import (
     handle_slack_request,
     read_slack_request,
     slack_is_configured,
@@ -110,3 +110,27 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return _speak(request, HttpResponseRedirect(request.path), updated.language)
     return render(request, "portal/profile.html", {"form": form, "profile": current})
+
+
+def no_access(request: HttpRequest) -> HttpResponse:
+    """The admin, opened by a signed-in person who may not use it (AdminAccessMiddleware)."""
+    return render(request, "portal/no_access.html", status=403)
+
+
+# The error pages below render with the request, in the portal's look and the visitor's
+# language; handler500 (portal/errors.py) renders without it, as the database may be down.
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404."""
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403."""
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. Django's reason is for developers and stays out of the page."""
+    return render(request, "403_csrf.html", status=403)

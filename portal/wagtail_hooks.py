@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
@@ -17,6 +18,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal import services
+from portal.dashboard import AwaitingApprovalPanel, OutboxFailuresPanel, PeopleToCompletePanel
 from portal.forms import DepartmentAdminForm, ProfileAdminForm
 from portal.models import Department, OutboxMessage, Profile
 from portal.users_admin import PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction
@@ -237,6 +239,17 @@ hooks.register("register_bulk_action", RetryOutboxBulkAction)
 # replaces the earlier, and wagtail.users registers its own after this app.
 for _action in (PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction):
     hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("construct_homepage_panels")
+def add_role_panels(request, panels):
+    user = request.user
+    if user.has_perm("portal.view_outboxmessage"):
+        panels.append(OutboxFailuresPanel())
+    if user.has_perm("portal.change_profile"):
+        panels.append(PeopleToCompletePanel())
+    if PagePermissionPolicy().user_has_permission(user, "publish"):
+        panels.append(AwaitingApprovalPanel())
 
 
 @hooks.register("insert_global_admin_js")

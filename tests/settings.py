@@ -18,3 +18,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Whether this run has PostgreSQL, Redis and so the integration tests.
 INTEGRATION_SERVICES = _services
+
+# A model-free app that comes in through every door the portal offers (tests/door_app).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.door_app"]  # noqa: F405

@@ -1,4 +1,5 @@
-"""The Content-Security-Policy blocks nothing the portal or Wagtail's admin needs."""
+"""The Content-Security-Policy blocks nothing the portal or Wagtail's admin needs, and no page
+reaches another host."""
 
 import pytest
 
@@ -27,6 +28,16 @@ def test_portal_and_admin_pages_run_under_the_policy(live_server, page, administ
     )
     department = Department.objects.create(name="Billing", slug="billing")
     base = live_server.url
+    # No page may reach another host (gravatar.com received a hash of each email before).
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((base, "data:", "blob:"))
+            else elsewhere.append(request.url)
+        ),
+    )
     _sign_in(page, base, administrator)
     for path in (
         "/",
@@ -48,3 +59,4 @@ def test_portal_and_admin_pages_run_under_the_policy(live_server, page, administ
     page.click("#id_voice_time")
     page.locator(".xdsoft_datetimepicker").first.wait_for()
     assert violations == []
+    assert elsewhere == []

@@ -13,7 +13,7 @@ def _perms(name: str) -> set[str]:
 
 
 def test_migrate_made_every_group_with_exactly_its_permissions():
-    for name, expected in groups.GROUP_PERMISSIONS.items():
+    for name, expected in groups.group_permissions().items():
         assert _perms(name) == set(expected), name
 
 
@@ -21,7 +21,7 @@ def test_sync_is_idempotent_and_repairs_drift():
     Group.objects.get(name=groups.HR).permissions.clear()
     groups.groups_sync()
     groups.groups_sync()
-    assert _perms(groups.HR) == set(groups.GROUP_PERMISSIONS[groups.HR])
+    assert _perms(groups.HR) == set(groups.group_permissions()[groups.HR])
     assert Group.objects.filter(name=groups.HR).count() == 1
 
 

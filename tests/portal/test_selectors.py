@@ -23,12 +23,23 @@ def test_greeting_follows_the_persons_local_time(new_hire):
 def test_home_sections_are_the_five_places_in_order(new_hire, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         context = home_sections(user=new_hire)
-    assert [s["key"] for s in context["sections"]] == [
+    # tests/door_app adds its own place after the portal's five.
+    assert [s.key for s in context["sections"]] == [
         "voice",
         "onboarding",
         "principles",
         "stories",
         "concerns",
+        "door",
     ]
-    assert all(s["items"] == [] and s["empty"] for s in context["sections"])
+    assert all(s.items == [] and s.empty for s in context["sections"][:5])
     assert context["department"].name == "Customer Support"
+
+
+def test_the_concerns_place_names_the_department_or_says_there_is_none(new_hire, outsider):
+    def concerns(user):
+        [section] = [s for s in home_sections(user=user)["sections"] if s.key == "concerns"]
+        return section.empty
+
+    assert concerns(new_hire) == "No concerns are open for Customer Support."
+    assert concerns(outsider) == "You are not in a department yet. Ask HR to add you to one."

@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from portal import services
 from portal.celery import app as celery_app
 from portal.models import OutboxMessage
+from portal.services import outbox
 from portal.tasks import outbox_deliver_task
 from tests.slack_fake import SlackFake, rate_limited, server_error, slack_error
 
@@ -137,7 +137,7 @@ def fake(module_slack_fake, celery_worker, settings):
 
 def _enqueue(key: str) -> OutboxMessage:
     with transaction.atomic():
-        return services.outbox_enqueue(key=key, channel="C0INTEG001", text=f"Voice {key}")
+        return outbox.outbox_enqueue(key=key, channel="C0INTEG001", text=f"Voice {key}")
 
 
 def _wait_for(message: OutboxMessage, states: set[str], timeout: float = 30) -> OutboxMessage:
@@ -214,7 +214,7 @@ def test_a_worker_killed_mid_send_costs_no_duplicate(crash_queue, settings, monk
     count, lost = 12, 3
     settings.OUTBOX_STALE_AFTER = 1
     monkeypatch.setattr(
-        services,
+        outbox,
         "_schedule_delivery",
         lambda message_id: outbox_deliver_task.apply_async((message_id,), queue=crash_queue),
     )
@@ -243,7 +243,7 @@ def test_a_worker_killed_mid_send_costs_no_duplicate(crash_queue, settings, monk
             newest_claim = OutboxMessage.objects.aggregate(Max("claimed_at"))["claimed_at__max"]
             stale_after = datetime.timedelta(seconds=settings.OUTBOX_STALE_AFTER)
             _wait_until(lambda: timezone.now() > newest_claim + stale_after, "the claims to age")
-            assert services.outbox_sweep() == count
+            assert outbox.outbox_sweep() == count
             for row in rows:
                 _wait_for(row, {"sent"}, timeout=15)
         finally:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal.demo import demo_load
+from portal.demo import demo_loaders
 
 
 class Command(BaseCommand):
@@ -20,11 +20,6 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo company has well-known passwords; with DEBUG off pass --force."
             )
-        result = demo_load(today=timezone.localdate())
-        self.stdout.write(
-            f"Demo company ready: {result.departments} departments, {result.people} people."
-        )
-        self.stdout.write(f"Sign in at {settings.SITE_URL}/ with any of these:")
-        width = max(len(role) for role, _email, _pw in result.logins)
-        for role, email, password in result.logins:
-            self.stdout.write(f"  {role.ljust(width)}  {email}  /  {password}")
+        today = timezone.localdate()
+        for _name, load in demo_loaders():
+            load(today=today, stdout=self.stdout)

@@ -1,7 +1,8 @@
 """The portal's Slack app: requests are verified here, then Bolt routes them to listeners.
 
-Listeners stay thin: they call services, and later features register theirs with
-`register_listeners` in their own `slack.py`.
+Listeners stay thin: they call services. Each installed app that has a `slack` module
+registers its listeners there with `register(app)`; `slack_modules` finds them and the app is
+built with all of them.
 
 A request to `/slack/events` goes through three gates, so that nothing a stranger sends can
 make the endpoint answer 500:
@@ -20,11 +21,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import importlib
+import importlib.util
 import logging
 from collections.abc import Mapping
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.django import SlackRequestHandler
@@ -43,7 +49,7 @@ from slack_bolt.request.payload_utils import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from portal.slack_client import slack_client
+from portal.slack.client import slack_client
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +185,26 @@ def _on_middleware_error(error: Exception) -> BoltResponse | None:
     return None
 
 
+def slack_modules() -> list[ModuleType]:
+    """Every installed app's `slack` module, in INSTALLED_APPS order.
+
+    The portal's own `slack` is this package, not a listener module: its listeners, when it
+    has some, are registered where the app is built.
+    """
+    modules = []
+    for app_config in apps.get_app_configs():
+        if app_config.name == "portal":
+            continue
+        name = f"{app_config.name}.slack"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if not callable(getattr(module, "register", None)):
+            raise ImproperlyConfigured(f"{name} has no register(app) for its Slack listeners.")
+        modules.append(module)
+    return modules
+
+
 @functools.cache
 def _build_app(token: str, signing_secret: str, api_url: str) -> App:
     app = App(
@@ -201,6 +227,8 @@ def _build_app(token: str, signing_secret: str, api_url: str) -> App:
     # The adapter's constructor fits the app to Django (database connections of lazy
     # listeners); requests are then dispatched through `handle_slack_request`.
     SlackRequestHandler(app=app)
+    for module in slack_modules():
+        module.register(app)
     return app
 
 

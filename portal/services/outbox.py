@@ -1,10 +1,9 @@
-"""Writes for the organisation and the Slack outbox: the only code that changes their state."""
+"""Writes for the Slack outbox: the only code that changes a message's state."""
 
 from __future__ import annotations
 
 import datetime
 import logging
-import zoneinfo
 from collections.abc import Iterable
 from urllib.error import URLError
 
@@ -16,15 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from wagtail.users.models import UserProfile
 
-from portal.models import OutboxMessage, Profile, User
-from portal.slack_client import (
-    slack_client,
-    slack_error_is_transient,
-    slack_error_reason,
-    slack_is_live,
-)
+from portal.models import OutboxMessage
+from portal.slack.client import SlackError, slack_client, slack_is_live
 
 logger = logging.getLogger(__name__)
 
@@ -42,55 +35,6 @@ OUTBOX_HISTORY_MARGIN = datetime.timedelta(minutes=5)
 # in all but the busiest channels, and keep the check to a few calls when they do not.
 OUTBOX_HISTORY_PAGE = 200
 OUTBOX_HISTORY_MAX_PAGES = 5
-
-
-# Organisation -----------------------------------------------------------------------------
-
-
-def profile_ensure(*, user: User) -> Profile:
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile
-
-
-def profile_update(
-    *, user: User, language: str, timezone_name: zoneinfo.ZoneInfo | str | None
-) -> Profile:
-    """Save the person's own preferences and mirror them into Wagtail's admin profile."""
-    profile = profile_ensure(user=user)
-    profile.language = language
-    profile.timezone = timezone_name or None
-    profile.full_clean()
-    with transaction.atomic():
-        profile.save(update_fields=["language", "timezone"])
-        profile_mirror_to_wagtail(profile=profile)
-    return profile
-
-
-def profile_mirror_to_wagtail(*, profile: Profile) -> None:
-    """Wagtail's admin reads its own per-user language and time zone; keep them the portal's.
-
-    Call after saving the profile, also when HR edits it in the admin.
-    """
-    wagtail_profile = UserProfile.get_for_user(profile.user)
-    wagtail_profile.preferred_language = profile.language
-    wagtail_profile.current_time_zone = str(profile.timezone) if profile.timezone else ""
-    wagtail_profile.save(update_fields=["preferred_language", "current_time_zone"])
-
-
-def profile_set_language(*, user: User, language: str) -> Profile:
-    profile = profile_ensure(user=user)
-    return profile_update(user=user, language=language, timezone_name=profile.timezone)
-
-
-def check_language(language: str) -> str:
-    if language not in dict(settings.LANGUAGES):
-        raise ValidationError(
-            _("%(language)s is not a language the portal speaks."), params={"language": language}
-        )
-    return language
-
-
-# Slack outbox -----------------------------------------------------------------------------
 
 
 def _schedule_delivery(message_id: int) -> None:
@@ -253,8 +197,9 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         try:
             posted_ts = _outbox_find_posted(client, message)
         except SlackApiError as exc:
-            reason = f"{method}: {slack_error_reason(exc)}"
-            if slack_error_is_transient(exc):
+            error = SlackError.from_api_error(exc)
+            reason = f"{method}: {error.reason}"
+            if error.transient:
                 logger.warning("outbox %s: transient Slack error %s", message.pk, reason)
                 _outbox_postpone(message, reason)
                 return message
@@ -265,7 +210,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
                 "it twice",
                 message.pk,
                 reason,
-                f", needs {exc.response['needed']}" if exc.response.get("needed") else "",
+                f", needs {error.needed}" if error.needed else "",
             )
             posted_ts = None
         except (URLError, OSError) as exc:
@@ -287,14 +232,14 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             metadata=_outbox_metadata(message),
         )
     except SlackApiError as exc:
-        error = slack_error_reason(exc)
-        if slack_error_is_transient(exc):
-            logger.warning("outbox %s: transient Slack error %s", message.pk, error)
-            _outbox_postpone(message, error)
+        error = SlackError.from_api_error(exc)
+        if error.transient:
+            logger.warning("outbox %s: transient Slack error %s", message.pk, error.reason)
+            _outbox_postpone(message, error.reason)
         else:
-            logger.error("outbox %s: Slack refused the message: %s", message.pk, error)
+            logger.error("outbox %s: Slack refused the message: %s", message.pk, error.reason)
             message.state = OutboxMessage.State.FAILED
-            message.last_error = error[:255]
+            message.last_error = error.reason[:255]
             message.claimed_at = None
             message.save(update_fields=["state", "last_error", "claimed_at"])
         return message

@@ -8,7 +8,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.slack import bolt_app
+from portal.slack.app import bolt_app
 from tests.slack_signing import FORM, raw_signature, signed_post, signed_raw_post
 
 pytestmark = pytest.mark.django_db
@@ -87,12 +87,12 @@ def test_preview_mode_says_slack_is_not_configured(client):
 
 
 def test_signed_event_nobody_listens_to_is_acknowledged_and_logged(slack_live, caplog):
-    caplog.set_level(logging.INFO, logger="portal.slack")
+    caplog.set_level(logging.INFO, logger="portal.slack.app")
     body = json.dumps(_event("reaction_added")).encode()
     response = signed_raw_post(Client(), "/slack/events", body, SECRET, content_type=JSON)
     assert response.status_code == 200
     [record] = [r for r in caplog.records if "No listener" in r.getMessage()]
-    assert record.name == "portal.slack"
+    assert record.name == "portal.slack.app"
     assert record.levelno == logging.INFO
     assert "'event_callback'" in record.getMessage()
     assert "'reaction_added'" in record.getMessage()
@@ -100,7 +100,7 @@ def test_signed_event_nobody_listens_to_is_acknowledged_and_logged(slack_live, c
 
 
 def test_signed_action_nobody_handles_is_acknowledged_and_logged(slack_live, caplog):
-    caplog.set_level(logging.INFO, logger="portal.slack")
+    caplog.set_level(logging.INFO, logger="portal.slack.app")
     response = signed_raw_post(
         Client(), "/slack/events", _block_actions("nobody_handles_this"), SECRET, content_type=FORM
     )
@@ -179,7 +179,7 @@ def test_unsigned_malformed_body_is_refused_without_parsing(slack_live, caplog, 
     )
     assert response.status_code == 401
     assert response.json() == {"error": "invalid_signature"}
-    [warning] = [r for r in caplog.records if r.name == "portal.slack"]
+    [warning] = [r for r in caplog.records if r.name == "portal.slack.app"]
     assert warning.levelno == logging.WARNING
     assert "does not match" in warning.getMessage()
     assert "event_callback" not in warning.getMessage()  # the body is never logged
@@ -236,7 +236,7 @@ def test_signed_malformed_body_is_a_bad_request(slack_live, caplog, name):
     response = signed_raw_post(Client(), "/slack/events", body, SECRET, content_type=content_type)
     assert response.status_code == 400
     assert response.json() == {"error": "malformed_request"}
-    [warning] = [r for r in caplog.records if r.name == "portal.slack"]
+    [warning] = [r for r in caplog.records if r.name == "portal.slack.app"]
     assert warning.levelno == logging.WARNING
     assert "cannot read" in warning.getMessage()
     assert not _errors(caplog)
@@ -247,7 +247,7 @@ def test_signed_payload_bolt_cannot_route_is_a_bad_request(slack_live, caplog, n
     body = json.dumps(MISSHAPEN[name]).encode()
     response = signed_raw_post(Client(), "/slack/events", body, SECRET, content_type=JSON)
     assert response.status_code == 400
-    assert any(r.levelno == logging.WARNING for r in caplog.records if r.name == "portal.slack")
+    assert any(r.levelno == logging.WARNING for r in caplog.records if r.name == "portal.slack.app")
     assert not _errors(caplog)
 
 

@@ -1,3 +1,7 @@
+"""The Slack Web API client the portal uses everywhere, and what its errors mean."""
+
+from __future__ import annotations
+
 from django.conf import settings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,14 +24,32 @@ def slack_is_live() -> bool:
     return bool(settings.SLACK_BOT_TOKEN)
 
 
-def slack_error_is_transient(exc: SlackApiError) -> bool:
-    """Rate limits and server errors may pass; anything else Slack refused stays refused."""
-    status = exc.response.status_code
-    return status == 429 or status >= 500
+class SlackError(Exception):
+    """A Slack call that failed, and whether trying it again later may succeed.
 
+    Rate limits and server errors are transient; anything else Slack refused (a bad channel,
+    a missing scope, a revoked token) stays refused however often it is sent.
+    """
 
-def slack_error_reason(exc: SlackApiError) -> str:
-    return exc.response.get("error") or f"HTTP {exc.response.status_code}"
+    def __init__(self, reason: str, *, transient: bool, needed: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+        # The scope Slack says the call lacks, when it says so (missing_scope).
+        self.needed = needed
+
+    @property
+    def permanent(self) -> bool:
+        return not self.transient
+
+    @classmethod
+    def from_api_error(cls, exc: SlackApiError) -> SlackError:
+        status = exc.response.status_code
+        return cls(
+            exc.response.get("error") or f"HTTP {status}",
+            transient=status == 429 or status >= 500,
+            needed=exc.response.get("needed") or "",
+        )
 
 
 def slack_client() -> WebClient:

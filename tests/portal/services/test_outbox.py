@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal import services
-from portal.models import OutboxMessage, Profile
+from portal.models import OutboxMessage
+from portal.services import outbox
 from tests.factories import OutboxMessageFactory
 from tests.slack_fake import Scripted, drop, rate_limited, server_error, slack_error
 
@@ -17,15 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Deliveries the services asked Celery for, without a worker."""
+    """Deliveries the outbox asked Celery for, without a worker."""
     calls: list[int] = []
-    monkeypatch.setattr(services, "_schedule_delivery", calls.append)
+    monkeypatch.setattr(outbox, "_schedule_delivery", calls.append)
     return calls
 
 
 def test_enqueue_schedules_delivery_only_after_commit(queued, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        message = services.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
+        message = outbox.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
         assert queued == []
     assert len(callbacks) == 1
     assert queued == []
@@ -36,8 +36,8 @@ def test_enqueue_schedules_delivery_only_after_commit(queued, django_capture_on_
 
 def test_enqueue_is_idempotent_by_key(queued, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
-        again = services.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Other")
+        first = outbox.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
+        again = outbox.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Other")
     assert first.pk == again.pk
     assert OutboxMessage.objects.get().text == "Hi"
     assert queued == [first.pk]
@@ -49,7 +49,7 @@ def test_enqueue_rolled_back_sends_nothing(queued, django_capture_on_commit_call
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
+        outbox.outbox_enqueue(key="voice:1", channel="C0TEST0001", text="Hi")
         raise RuntimeError("the change failed")
     assert not OutboxMessage.objects.exists()
     assert queued == []
@@ -59,12 +59,12 @@ def test_enqueue_rolled_back_sends_nothing(queued, django_capture_on_commit_call
 def test_enqueue_refuses_incomplete_messages(bad):
     fields = {"key": "k", "channel": "C0TEST0001", "text": "Hi", **bad}
     with pytest.raises(ValidationError):
-        services.outbox_enqueue(**fields)
+        outbox.outbox_enqueue(**fields)
 
 
 def test_deliver_in_preview_mode_holds_the_message(slack_fake):
     message = OutboxMessageFactory()
-    assert services.outbox_deliver(message_id=message.pk) is None
+    assert outbox.outbox_deliver(message_id=message.pk) is None
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PREVIEW
     assert slack_fake.calls() == []
@@ -72,8 +72,8 @@ def test_deliver_in_preview_mode_holds_the_message(slack_fake):
 
 def test_deliver_posts_once_and_records_the_ts(slack_live):
     message = OutboxMessageFactory(text="A customer said &lt;thanks&gt;", blocks=[])
-    services.outbox_deliver(message_id=message.pk)
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert message.slack_ts
@@ -85,7 +85,7 @@ def test_deliver_posts_once_and_records_the_ts(slack_live):
     assert calls[0].headers.get("Authorization") == "Bearer xoxb-test-token"
     # The key travels with the message, where a later delivery can look for it.
     assert calls[0].params["metadata"] == {
-        "event_type": services.OUTBOX_METADATA_EVENT_TYPE,
+        "event_type": outbox.OUTBOX_METADATA_EVENT_TYPE,
         "event_payload": {"key": message.idempotency_key},
     }
     assert [p.ts for p in slack_live.posted(message.channel)] == [message.slack_ts]
@@ -95,13 +95,13 @@ def test_deliver_posts_once_and_records_the_ts(slack_live):
 
 def test_metadata_event_type_follows_slack_naming():
     # Slack: lower-case letters, digits and underscores, starting with a letter.
-    assert re.fullmatch(r"[a-z][a-z0-9_]*", services.OUTBOX_METADATA_EVENT_TYPE)
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", outbox.OUTBOX_METADATA_EVENT_TYPE)
 
 
 def test_deliver_retries_after_retry_after_on_429(slack_live):
     slack_live.script("chat.postMessage", rate_limited(retry_after=1))
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     first, second = slack_live.calls("chat.postMessage")
@@ -111,7 +111,7 @@ def test_deliver_retries_after_retry_after_on_429(slack_live):
 def test_deliver_retries_server_errors(slack_live):
     slack_live.script("chat.postMessage", server_error(500), server_error(502))
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert len(slack_live.calls("chat.postMessage")) == 3
@@ -121,7 +121,7 @@ def test_deliver_retries_server_errors(slack_live):
 def test_deliver_fails_permanently_with_the_reason(slack_live, error):
     slack_live.script("chat.postMessage", slack_error(error))
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.FAILED
     assert message.last_error == error
@@ -133,14 +133,14 @@ def test_deliver_postpones_when_slack_keeps_failing(slack_live, settings):
     slack_live.script("chat.postMessage", server_error(503))
     message = OutboxMessageFactory()
     before = timezone.now()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
     assert message.attempts == 1
     assert message.next_attempt_at >= before + datetime.timedelta(seconds=60)
     assert message.last_error == "internal_error"
     # Not due yet: a second delivery does nothing.
-    assert services.outbox_deliver(message_id=message.pk) is None
+    assert outbox.outbox_deliver(message_id=message.pk) is None
 
 
 def test_deliver_gives_up_after_the_last_attempt(slack_live, settings):
@@ -148,9 +148,9 @@ def test_deliver_gives_up_after_the_last_attempt(slack_live, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     slack_live.script("chat.postMessage", server_error(500), server_error(500))
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.FAILED
     assert message.last_error.startswith("gave up after 2 attempts")
@@ -161,7 +161,7 @@ def test_deliver_postpones_on_connection_errors(settings, slack_fake):
     settings.SLACK_API_URL = "http://127.0.0.1:9/api/"
     settings.SLACK_MAX_RETRIES = 0
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
     assert message.last_error.startswith("connection error")
@@ -174,7 +174,7 @@ def test_retry_requeues_failed_and_held_messages_only(queued, django_capture_on_
     held = OutboxMessageFactory(state=OutboxMessage.State.PREVIEW)
     sent = OutboxMessageFactory(state=OutboxMessage.State.SENT)
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.outbox_retry(message_ids=[failed.pk, held.pk, sent.pk])
+        count = outbox.outbox_retry(message_ids=[failed.pk, held.pk, sent.pk])
     assert count == 2
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.last_error) == ("pending", 0, "")
@@ -196,7 +196,7 @@ def test_sweep_queues_missed_and_due_messages_and_reclaims_stale_claims(queued):
         state=OutboxMessage.State.SENDING, claimed_at=now - datetime.timedelta(minutes=30)
     )
     OutboxMessage.objects.filter(pk=stale.pk).update(created_at=now - datetime.timedelta(hours=1))
-    assert services.outbox_sweep(now=now) == 3
+    assert outbox.outbox_sweep(now=now) == 3
     assert sorted(queued) == sorted([missed.pk, due.pk, stale.pk])
     assert fresh.pk not in queued and later.pk not in queued
     stale.refresh_from_db()
@@ -216,7 +216,7 @@ def test_sweep_takes_back_claims_older_than_the_stale_window(queued, settings):
         state=OutboxMessage.State.SENDING, claimed_at=now - datetime.timedelta(seconds=4)
     )
     # Stale claims are due at once, even a minute-old row the grace would otherwise skip.
-    assert services.outbox_sweep(now=now) == 1
+    assert outbox.outbox_sweep(now=now) == 1
     assert queued == [dead.pk]
     busy.refresh_from_db()
     assert busy.state == OutboxMessage.State.SENDING
@@ -237,7 +237,7 @@ def crashed(queued):
             attempts=1,
             claimed_at=timezone.now() - datetime.timedelta(minutes=30),
         )
-        services.outbox_sweep()
+        outbox.outbox_sweep()
         message.refresh_from_db()
         assert message.verify_before_send
         return message
@@ -246,7 +246,7 @@ def crashed(queued):
 
 
 def _metadata(key: str) -> dict:
-    return {"event_type": services.OUTBOX_METADATA_EVENT_TYPE, "event_payload": {"key": key}}
+    return {"event_type": outbox.OUTBOX_METADATA_EVENT_TYPE, "event_payload": {"key": key}}
 
 
 def _seed_neighbours(fake, channel: str, count: int = 2) -> None:
@@ -263,7 +263,7 @@ def test_stale_message_already_in_slack_is_marked_sent_without_posting(slack_liv
         message.channel, message.text, metadata=_metadata(message.idempotency_key)
     )
     _seed_neighbours(slack_live, message.channel)
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert message.slack_ts == earlier.ts
@@ -271,11 +271,11 @@ def test_stale_message_already_in_slack_is_marked_sent_without_posting(slack_liv
     assert message.sent_at and message.last_error == ""
     assert [c.method for c in slack_live.calls()] == ["conversations.history"]
     params = slack_live.calls("conversations.history")[0].params
-    oldest = message.created_at - services.OUTBOX_HISTORY_MARGIN
+    oldest = message.created_at - outbox.OUTBOX_HISTORY_MARGIN
     assert params == {
         "channel": message.channel,
         "oldest": f"{oldest.timestamp():.6f}",
-        "limit": str(services.OUTBOX_HISTORY_PAGE),
+        "limit": str(outbox.OUTBOX_HISTORY_PAGE),
         "include_all_metadata": "1",
     }
     assert len(slack_live.posted(message.channel)) == 9
@@ -286,8 +286,8 @@ def test_stale_message_not_in_slack_is_posted_once(slack_live, crashed):
     _seed_neighbours(slack_live, message.channel)
     # The same text without our metadata is not our message.
     slack_live.add_message(message.channel, message.text)
-    services.outbox_deliver(message_id=message.pk)
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert not message.verify_before_send
@@ -302,14 +302,14 @@ def test_stale_message_not_in_slack_is_posted_once(slack_live, crashed):
 def test_history_is_paged_with_the_cursor_until_the_message_is_found(
     slack_live, crashed, monkeypatch
 ):
-    monkeypatch.setattr(services, "OUTBOX_HISTORY_PAGE", 2)
-    monkeypatch.setattr(services, "OUTBOX_HISTORY_MAX_PAGES", 3)
+    monkeypatch.setattr(outbox, "OUTBOX_HISTORY_PAGE", 2)
+    monkeypatch.setattr(outbox, "OUTBOX_HISTORY_MAX_PAGES", 3)
     message = crashed()
     earlier = slack_live.add_message(
         message.channel, message.text, metadata=_metadata(message.idempotency_key)
     )
     _seed_neighbours(slack_live, message.channel, count=2)  # four newer messages
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.state, message.slack_ts) == ("sent", earlier.ts)
     pages = slack_live.calls("conversations.history")
@@ -320,13 +320,13 @@ def test_history_is_paged_with_the_cursor_until_the_message_is_found(
 
 
 def test_history_search_stops_after_a_few_pages_and_posts(slack_live, crashed, monkeypatch, caplog):
-    monkeypatch.setattr(services, "OUTBOX_HISTORY_PAGE", 2)
-    monkeypatch.setattr(services, "OUTBOX_HISTORY_MAX_PAGES", 3)
+    monkeypatch.setattr(outbox, "OUTBOX_HISTORY_PAGE", 2)
+    monkeypatch.setattr(outbox, "OUTBOX_HISTORY_MAX_PAGES", 3)
     message = crashed()
     slack_live.add_message(message.channel, message.text, metadata=_metadata("elsewhere"))
     _seed_neighbours(slack_live, message.channel, count=3)  # six newer messages
-    with caplog.at_level(logging.WARNING, logger="portal.services"):
-        services.outbox_deliver(message_id=message.pk)
+    with caplog.at_level(logging.WARNING, logger="portal.services.outbox"):
+        outbox.outbox_deliver(message_id=message.pk)
     assert len(slack_live.calls("conversations.history")) == 3
     assert len(slack_live.calls("chat.postMessage")) == 1
     assert "may post it twice" in caplog.text
@@ -341,7 +341,7 @@ def test_a_thread_reply_is_looked_for_in_its_thread(slack_live, crashed):
         metadata=_metadata(message.idempotency_key),
         thread_ts=parent.ts,
     )
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.state, message.slack_ts) == ("sent", reply.ts)
     assert [c.method for c in slack_live.calls()] == ["conversations.replies"]
@@ -352,11 +352,11 @@ def test_a_lost_answer_is_checked_before_posting_again(slack_live, settings):
     settings.SLACK_MAX_RETRIES = 0
     slack_live.script("chat.postMessage", drop(posted=True))
     message = OutboxMessageFactory()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.state, message.verify_before_send) == ("pending", True)
     OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     (posted,) = slack_live.posted()
     assert (message.state, message.slack_ts) == ("sent", posted.ts)
@@ -381,8 +381,8 @@ def test_a_lost_answer_is_checked_before_posting_again(slack_live, settings):
 def test_history_refused_for_good_posts_anyway_with_a_warning(slack_live, crashed, caplog, refusal):
     slack_live.script("conversations.history", refusal)
     message = crashed()
-    with caplog.at_level(logging.WARNING, logger="portal.services"):
-        services.outbox_deliver(message_id=message.pk)
+    with caplog.at_level(logging.WARNING, logger="portal.services.outbox"):
+        outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert [c.method for c in slack_live.calls()] == [
@@ -410,7 +410,7 @@ def test_history_failing_for_now_postpones_without_posting(
     slack_live.script("conversations.history", answer)
     message = crashed()
     before = timezone.now()
-    services.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
     assert message.last_error.startswith(reason)
@@ -418,21 +418,3 @@ def test_history_failing_for_now_postpones_without_posting(
     # Still to be checked on the next attempt; nothing was posted meanwhile.
     assert message.verify_before_send
     assert slack_live.calls("chat.postMessage") == []
-
-
-def test_profile_update_mirrors_wagtail_preferences(new_hire):
-    services.profile_update(user=new_hire, language="ko", timezone_name="Asia/Tokyo")
-    new_hire.wagtail_userprofile.refresh_from_db()
-    assert new_hire.wagtail_userprofile.preferred_language == "ko"
-    assert new_hire.wagtail_userprofile.current_time_zone == "Asia/Tokyo"
-    assert Profile.objects.get(user=new_hire).language == "ko"
-
-
-def test_profile_update_rejects_unknown_language(new_hire):
-    with pytest.raises(ValidationError):
-        services.profile_update(user=new_hire, language="xx", timezone_name=None)
-    assert Profile.objects.get(user=new_hire).language == "en"
-
-
-def test_every_new_user_gets_a_profile(outsider):
-    assert Profile.objects.filter(user=outsider).exists()

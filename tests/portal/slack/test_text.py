@@ -1,4 +1,4 @@
-from portal.slack_text import slack_escape, slack_link, slack_to_plain
+from portal.slack.text import slack_escape, slack_link, slack_to_plain
 
 
 def test_escape_makes_mentions_and_links_inert():

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DoorAppConfig(AppConfig):
+    name = "tests.door_app"
+    label = "door_app"

@@ -43,10 +43,12 @@ run: install messages
 	@trap '' INT; $(HONCHO) -f Procfile.dev start || [ $$? -eq 130 ]
 
 # Debian's Chromium for the Playwright browser tests; Playwright's own download cannot work here.
+# Debian's Noto CJK fonts too, so browser screenshots show Korean glyphs, not empty boxes.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
 
 # Pin every dependency again after changing pyproject.toml; commit requirements.lock with it.
 lock: install

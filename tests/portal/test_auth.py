@@ -63,3 +63,13 @@ def test_sso_sign_up_can_be_narrowed_to_company_domains(rf, settings):
     outside = SimpleNamespace(user=SimpleNamespace(email="kim@gmail.com"))
     assert adapter.is_open_for_signup(rf.get("/"), inside)
     assert not adapter.is_open_for_signup(rf.get("/"), outside)
+
+
+def test_password_reset_email_speaks_in_the_portals_name(client, new_hire, mailoutbox):
+    response = client.post("/accounts/password/reset/", {"email": new_hire.email})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.subject.startswith("[Customer for Life] ")
+    assert "Hello from Customer for Life!" in message.body
+    assert "localhost!" not in message.body
+    assert "/accounts/password/reset/key/" in message.body

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.journeys import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGES = ["/", "/profile/"]
@@ -20,14 +22,6 @@ def _serious(page) -> list[str]:
     ]
 
 
-def _sign_in(page, base, user):
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("main form button[type=submit]")
-    page.wait_for_url(base + "/")
-
-
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_portal_pages_pass_axe(live_server, browser, new_hire, cx_lead, hr, language):
     found = []
@@ -42,7 +36,7 @@ def test_portal_pages_pass_axe(live_server, browser, new_hire, cx_lead, hr, lang
         else:
             user.profile.language = language
             user.profile.save()
-            _sign_in(page, live_server.url, user)
+            sign_in(page, live_server.url, user)
             paths = PAGES
         for path in paths:
             page.goto(live_server.url + path)

@@ -4,16 +4,9 @@ reaches another host."""
 import pytest
 
 from portal.models import Department
+from tests.e2e.journeys import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in(page, base, user):
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("main form button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_portal_and_admin_pages_run_under_the_policy(live_server, page, administrator):
@@ -38,7 +31,7 @@ def test_portal_and_admin_pages_run_under_the_policy(live_server, page, administ
             else elsewhere.append(request.url)
         ),
     )
-    _sign_in(page, base, administrator)
+    sign_in(page, base, administrator)
     for path in (
         "/",
         "/profile/",

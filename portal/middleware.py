@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -70,10 +72,11 @@ class AdminAccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # The view check reads no database; it comes first so portal pages pay nothing.
+        if not _requires_admin_access(view_func):
+            return None
         user = request.user
         if not user.is_authenticated or user.has_perm("wagtailadmin.access_admin"):
-            return None
-        if not _requires_admin_access(view_func):
             return None
         from portal.views import no_access
 
@@ -87,12 +90,17 @@ def _requires_admin_access(view_func) -> bool:
     404 for) behave as before. Wagtail wraps each guarded view in require_admin_access and then
     in decorators that keep `__wrapped__`; the guard's own code object marks it.
     """
-    from wagtail.admin.auth import require_admin_access
-
-    guard = require_admin_access(_requires_admin_access).__code__
+    guard = _admin_access_guard()
     func = view_func
     while func is not None:
         if getattr(func, "__code__", None) is guard:
             return True
         func = getattr(func, "__wrapped__", None)
     return False
+
+
+@functools.cache
+def _admin_access_guard():
+    from wagtail.admin.auth import require_admin_access
+
+    return require_admin_access(_requires_admin_access).__code__

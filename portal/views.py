@@ -12,10 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import health, services
+from portal import health
 from portal.forms import ProfileForm
 from portal.middleware import remember_language
 from portal.selectors import profile_for
+from portal.services import organisation
 from portal.slack.app import (
     handle_slack_request,
     read_slack_request,
@@ -73,12 +74,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     response = HttpResponseRedirect(_safe_next(request))
     try:
-        services.check_language(language)
+        organisation.check_language(language)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return response
     if request.user.is_authenticated:
-        services.profile_set_language(user=request.user, language=language)
+        organisation.profile_set_language(user=request.user, language=language)
     return _speak(request, response, language)
 
 
@@ -99,10 +100,10 @@ def _speak(request: HttpRequest, response: HttpResponse, language: str) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    current = profile_for(user=request.user) or services.profile_ensure(user=request.user)
+    current = profile_for(user=request.user) or organisation.profile_ensure(user=request.user)
     form = ProfileForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        updated = services.profile_update(
+        updated = organisation.profile_update(
             user=request.user,
             language=form.cleaned_data["language"],
             timezone_name=form.cleaned_data["timezone"],

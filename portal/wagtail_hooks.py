@@ -17,10 +17,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal import services
 from portal.dashboard import AwaitingApprovalPanel, OutboxFailuresPanel, PeopleToCompletePanel
 from portal.forms import DepartmentAdminForm, ProfileAdminForm
 from portal.models import Department, OutboxMessage, Profile
+from portal.services import organisation, outbox
 from portal.users_admin import PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction
 
 
@@ -224,7 +224,7 @@ class RetryOutboxBulkAction(SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        return services.outbox_retry(message_ids=[obj.pk for obj in objects]), 0
+        return outbox.outbox_retry(message_ids=[obj.pk for obj in objects]), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext(
@@ -260,4 +260,4 @@ def start_widgets_without_inline_scripts():
 @hooks.register("after_edit_snippet")
 def mirror_profile_preferences(request, instance):
     if isinstance(instance, Profile):
-        services.profile_mirror_to_wagtail(profile=instance)
+        organisation.profile_mirror_to_wagtail(profile=instance)

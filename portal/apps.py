@@ -11,8 +11,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401  (connects receivers)
+        from portal import admin_csp, signals  # noqa: F401  (signals connects receivers)
         from portal.groups import groups_sync_after_migrate
+
+        admin_csp.install()
 
         post_migrate.connect(groups_sync_after_migrate, sender=self)
         post_migrate.connect(create_cache_table, sender=self)

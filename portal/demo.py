@@ -318,9 +318,14 @@ def demo_load(*, today: datetime.date) -> DemoResult:
 def load(*, today: datetime.date, stdout: TextIO) -> None:
     result = demo_load(today=today)
     stdout.write(f"Demo company ready: {result.departments} departments, {result.people} people.\n")
+
+
+def write_logins(stdout: TextIO) -> None:
+    """The demo logins, one per role; `manage.py demo` ends with them, after every app's data."""
+    logins = [(p.role, f"{p.email}@{DEMO_DOMAIN}", DEMO_PASSWORD) for p in PERSONAS]
     stdout.write(f"Sign in at {settings.SITE_URL}/ with any of these:\n")
-    width = max(len(role) for role, _email, _pw in result.logins)
-    for role, email, password in result.logins:
+    width = max(len(role) for role, _email, _pw in logins)
+    for role, email, password in logins:
         stdout.write(f"  {role.ljust(width)}  {email}  /  {password}\n")
 
 

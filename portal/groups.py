@@ -10,12 +10,15 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.snippets.models import create_extra_permissions as create_snippet_permissions
 
 NEW_HIRES = "New hires"
 AMBASSADORS = "Ambassadors"
 CX_TEAM = "CX team"
 LEADERSHIP = "Leadership"
 HR = "HR"
+# Groups whose members a feature keeps in step by itself, never by hand.
+MANAGED_GROUPS = [AMBASSADORS]
 
 # app_label.codename for each group, for the portal's own models. A feature app declares what
 # its models need in its own `groups.py` (a GROUP_PERMISSIONS dict of the same shape);
@@ -137,12 +140,16 @@ def admin_power_groups() -> QuerySet[Group]:
 def assignable_groups(*, by) -> QuerySet[Group]:
     """The groups this person may put others in: all for superusers, else none with powers.
 
-    Today that leaves HR with New hires and Ambassadors; a group that gains admin powers
-    later drops out of HR's reach by itself.
+    Today that leaves HR with New hires; a group that gains admin powers later drops out of
+    HR's reach by itself. Ambassadors is never offered: ambassador appointments keep it
+    (ambassadors.services), and a hand-made membership would be undone by their sync.
     """
+    managed = Group.objects.filter(name__in=MANAGED_GROUPS)
     if by.is_superuser:
-        return Group.objects.all()
-    return Group.objects.exclude(pk__in=admin_power_groups().values("pk"))
+        return Group.objects.exclude(pk__in=managed.values("pk"))
+    return Group.objects.exclude(pk__in=admin_power_groups().values("pk")).exclude(
+        pk__in=managed.values("pk")
+    )
 
 
 def holds_admin_powers(user, *, power_group_ids: set[int] | None = None) -> bool:
@@ -179,4 +186,6 @@ def groups_sync_after_migrate(**kwargs) -> None:
     # the portal do not exist yet; make them first, as auth would a moment later.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    # Wagtail adds publish and lock rights for snippets with drafts (stories) the same way.
+    create_snippet_permissions(apps.get_app_config("wagtailsnippets"))
     groups_sync()

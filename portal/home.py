@@ -9,6 +9,9 @@ An app comes in by registering a function with the Wagtail hook `register_home_s
 It receives the signed-in person and their profile (None when they have none, with its
 department already loaded) and returns a Section, or None to show nothing to this person.
 It must not query per item: the home page's query count stays the same whatever is shown.
+
+The profile page has places of its own, drawn the same way from the hook
+`register_profile_section` (PROFILE_HOOK): what the person filed, their badges.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from portal.models import Profile, User
 
 HOOK = "register_home_section"
+PROFILE_HOOK = "register_profile_section"
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,9 @@ class Section:
     url: str | None = None
 
 
-def sections_for(*, user: User, profile: Profile | None) -> list[Section]:
-    """What this person's home shows, in order; the caller has already loaded the profile."""
-    sections = [hook(user=user, profile=profile) for hook in hooks.get_hooks(HOOK)]
+def sections_for(*, user: User, profile: Profile | None, hook_name: str = HOOK) -> list[Section]:
+    """What this person's home (or profile) shows, in order; the caller loaded the profile."""
+    sections = [hook(user=user, profile=profile) for hook in hooks.get_hooks(hook_name)]
     return sorted((s for s in sections if s is not None), key=lambda s: (s.order, s.key))
 
 

@@ -226,8 +226,17 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         PREVIEW = "preview", _("Held (preview mode)")
 
+    class Transport(models.TextChoices):
+        SLACK = "slack", _("Slack")
+        EMAIL = "email", _("Email")
+
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    channel = models.CharField(_("channel"), max_length=40)
+    transport = models.CharField(
+        _("sent by"), max_length=10, choices=Transport.choices, default=Transport.SLACK
+    )
+    # A Slack channel ID, a Slack member ID (a direct message) or, by email, an address.
+    channel = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
     text = models.TextField(_("text"))
     blocks = models.JSONField(_("blocks"), default=list, blank=True)
     thread_ts = models.CharField(_("thread"), max_length=40, blank=True)

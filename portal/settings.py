@@ -158,6 +158,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # The shared cache: allauth's rate limits (and later Slack event de-duplication) must hold
 # across every web process and host, so it is Redis or the database, never process memory.
 CACHES = {"default": cache_from_url(env.str("CACHE_URL", "db://portal_cache"))}
+# Wagtail looks up every image rendition it draws in the "renditions" cache. On Redis that is
+# the shared cache; on the database cache each lookup would be a query per image per page, so
+# there it is each process's memory, for minutes only: a rendition a process remembers after
+# an image changed points at a file kept until then, never at another image.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["renditions"] = {**CACHES["default"], "KEY_PREFIX": "renditions"}
+else:
+    CACHES["renditions"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 300,
+    }
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -213,8 +224,18 @@ STORAGES = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# For the SMTP backend (django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10)
 
 WAGTAIL_SITE_NAME = "Customer for Life"
+# A story's picture (stories.services.story): large enough for a phone photo, small enough
+# for a list of cards. Wagtail checks the type (it must open as an image) and this size.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
@@ -230,7 +251,8 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no service.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "filesystem://")
+# The host part means nothing to this transport; without one kombu warns on every task sent.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

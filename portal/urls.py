@@ -38,6 +38,9 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
         name="media",
     ),
+    # Feature apps' pages, before Wagtail's catch-all page serving.
+    path("", include("stories.urls")),
+    path("", include("ambassadors.urls")),
     path("", include(wagtail_urls)),
 ]
 

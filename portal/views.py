@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import health
 from portal.forms import ProfileForm
+from portal.home import PROFILE_HOOK, sections_for
 from portal.middleware import remember_language
 from portal.selectors import profile_for
 from portal.services import organisation
@@ -110,7 +111,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your profile has been saved."))
         return _speak(request, HttpResponseRedirect(request.path), updated.language)
-    return render(request, "portal/profile.html", {"form": form, "profile": current})
+    sections = sections_for(user=request.user, profile=current, hook_name=PROFILE_HOOK)
+    return render(
+        request,
+        "portal/profile.html",
+        {"form": form, "profile": current, "sections": sections},
+    )
 
 
 def no_access(request: HttpRequest) -> HttpResponse:

@@ -26,7 +26,11 @@ def choose_services(environ: dict[str, str]) -> bool:
     used when they answer, and otherwise SQLite and the embedded broker.
     """
     if CI or (_listening("127.0.0.1", 5432) and _listening("127.0.0.1", 6379)):
-        environ.setdefault("DATABASE_URL", CI_DATABASE_URL)
+        # Locally, test runs side by side (two terminals, an editor's runner) each get their
+        # own database; CI runs one suite on the database it was given.
+        environ.setdefault(
+            "DATABASE_URL", CI_DATABASE_URL if CI else f"{CI_DATABASE_URL}_{os.getpid()}"
+        )
         environ.setdefault("CELERY_BROKER_URL", CI_BROKER_URL)
         environ.setdefault("CACHE_URL", CI_CACHE_URL)
     database = environ.get("DATABASE_URL", "")

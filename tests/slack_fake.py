@@ -102,6 +102,11 @@ def drop(delay: float | None = None, posted: bool = False) -> Scripted:
     return Scripted(drop=True, delay=delay, posts=posted)
 
 
+def dm_channel(channel: str) -> str:
+    """As Slack does, a post to a member ID lands in the app's DM with them (a D… channel)."""
+    return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+
+
 def _truthy(value) -> bool:
     return str(value).lower() in {"1", "true"}
 
@@ -183,8 +188,9 @@ class SlackFake:
 
     def posted(self, channel: str | None = None) -> list[Posted]:
         """Messages in the fake workspace, oldest first."""
+        wanted = dm_channel(channel) if channel else None
         with self._lock:
-            return [p for p in self._posted if channel is None or p.channel == channel]
+            return [p for p in self._posted if wanted is None or p.channel == wanted]
 
     def add_message(
         self, channel: str, text: str, *, metadata: dict | None = None, thread_ts: str = ""
@@ -242,7 +248,7 @@ class SlackFake:
         if not posts:
             return None
         return self._post(
-            params.get("channel") or "",
+            dm_channel(params.get("channel") or ""),
             params.get("text") or "",
             metadata=params.get("metadata"),
             thread_ts=params.get("thread_ts") or "",
@@ -284,6 +290,8 @@ class SlackFake:
             return ok(channel=posted.channel, ts=posted.ts, message={"text": posted.text})
         if method in DEFAULT_LIMITS:
             return self._history(method, params)
+        if method == "conversations.open":
+            return ok(channel={"id": dm_channel(params.get("users") or "")})
         if method == "auth.test":
             return ok(user_id="UFAKEBOT", team_id="TFAKE", bot_id="BFAKE")
         return ok()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from smtplib import SMTPException
 from urllib.error import URLError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,20 +55,33 @@ def outbox_enqueue(
 ) -> OutboxMessage:
     """Record a message for Slack; it is sent after the surrounding transaction commits.
 
+    The channel is a channel ID, or a member ID for a direct message from the app.
     Call inside the transaction that makes the change the message announces. The key names
     the logical message: enqueueing the same key again returns the first row and sends nothing.
     """
     if not key or not channel or not text.strip():
         raise ValidationError(_("An outbox message needs a key, a channel and some text."))
-    message, created = OutboxMessage.objects.get_or_create(
-        idempotency_key=key,
-        defaults={
-            "channel": channel,
-            "text": text,
-            "blocks": blocks or [],
-            "thread_ts": thread_ts,
-        },
+    return _enqueue(
+        key=key,
+        channel=channel,
+        text=text,
+        blocks=blocks or [],
+        thread_ts=thread_ts,
+        transport=OutboxMessage.Transport.SLACK,
     )
+
+
+def outbox_enqueue_email(*, key: str, to: str, subject: str, text: str) -> OutboxMessage:
+    """Record an email for someone Slack cannot reach; same promises as outbox_enqueue."""
+    if not key or not to or not subject.strip() or not text.strip():
+        raise ValidationError(_("An email needs a key, an address, a subject and some text."))
+    return _enqueue(
+        key=key, channel=to, subject=subject, text=text, transport=OutboxMessage.Transport.EMAIL
+    )
+
+
+def _enqueue(*, key: str, **fields) -> OutboxMessage:
+    message, created = OutboxMessage.objects.get_or_create(idempotency_key=key, defaults=fields)
     if created:
         transaction.on_commit(lambda: _schedule_delivery(message.pk))
     return message
@@ -143,8 +158,12 @@ def _outbox_find_posted(client: WebClient, message: OutboxMessage) -> str | None
 
     Lets SlackApiError, URLError and OSError through, as any Slack call does.
     """
+    channel = message.channel
+    if _is_member_id(channel):
+        # A direct message is posted to the member ID; its history is read from the DM itself.
+        channel = client.conversations_open(users=channel)["channel"]["id"]
     query = {
-        "channel": message.channel,
+        "channel": channel,
         "oldest": f"{(message.created_at - OUTBOX_HISTORY_MARGIN).timestamp():.6f}",
         "limit": OUTBOX_HISTORY_PAGE,
         "include_all_metadata": True,
@@ -175,6 +194,29 @@ def _outbox_find_posted(client: WebClient, message: OutboxMessage) -> str | None
     return None
 
 
+def _is_member_id(channel: str) -> bool:
+    return channel[:1] in ("U", "W")
+
+
+def _outbox_send_email(message: OutboxMessage) -> OutboxMessage:
+    # Django's mail backend has no way to ask whether an earlier try got through: an email
+    # is at-least-once where a Slack message is checked first.
+    try:
+        send_mail(
+            message.subject,
+            message.text,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.channel],
+            fail_silently=False,
+        )
+    except (SMTPException, OSError) as exc:
+        logger.warning("outbox %s: email not sent: %s", message.pk, exc)
+        _outbox_postpone(message, f"email error: {exc}")
+        return message
+    _outbox_mark_sent(message, "")
+    return message
+
+
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     """Send one pending message to Slack, at most once; returns it, or None if not ours to send.
 
@@ -184,13 +226,16 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     """
     now = timezone.now()
     if not slack_is_live():
-        OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING).update(
-            state=OutboxMessage.State.PREVIEW
-        )
-        return None
+        OutboxMessage.objects.filter(
+            pk=message_id,
+            state=OutboxMessage.State.PENDING,
+            transport=OutboxMessage.Transport.SLACK,
+        ).update(state=OutboxMessage.State.PREVIEW)
     if not _outbox_claim(message_id, now):
         return None
     message = OutboxMessage.objects.get(pk=message_id)
+    if message.transport == OutboxMessage.Transport.EMAIL:
+        return _outbox_send_email(message)
     client = slack_client()
     if message.verify_before_send:
         method = _outbox_history_method(message)

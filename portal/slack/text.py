@@ -7,6 +7,8 @@ under "Formatting text for app surfaces" are written here once.
 import html
 import re
 
+from django.conf import settings
+
 _CONTROL = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
@@ -36,3 +38,8 @@ def _control(match: re.Match) -> str:
 def slack_to_plain(text: str) -> str:
     """The text a person reads in Slack for this message text, without its markup."""
     return html.unescape(_CONTROL.sub(_control, text))
+
+
+def site_url(path: str) -> str:
+    """An absolute link to a portal page, for messages read outside the portal."""
+    return settings.SITE_URL + path

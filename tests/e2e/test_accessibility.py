@@ -6,7 +6,17 @@ from tests.e2e.journeys import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PAGES = ["/", "/profile/"]
+PAGES = [
+    "/",
+    "/profile/",
+    "/stories/",
+    "/stories/new/",
+    "/concerns/",
+    "/concerns/new/",
+    "/you-said-we-did/",
+    "/ambassadors/",
+    "/recognition/",
+]
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
 
 

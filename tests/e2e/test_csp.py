@@ -39,6 +39,15 @@ def test_portal_and_admin_pages_run_under_the_policy(live_server, page, administ
         "/admin/users/",
         f"/admin/snippets/portal/department/edit/{department.pk}/",
         "/admin/images/add/",
+        "/stories/",
+        "/stories/new/",
+        "/concerns/",
+        "/concerns/new/",
+        "/you-said-we-did/",
+        "/ambassadors/",
+        "/recognition/",
+        "/admin/stories/",
+        "/admin/concerns/triage/",
     ):
         response = page.goto(base + path)
         assert response.status == 200, path

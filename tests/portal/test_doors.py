@@ -41,7 +41,15 @@ def test_a_hook_returning_none_shows_nothing(client, outsider):
 def test_sections_are_the_same_list_for_every_surface(new_hire):
     profile = Profile.objects.select_related("department").get(user=new_hire)
     keys = [s.key for s in sections_for(user=new_hire, profile=profile)]
-    assert keys == ["voice", "onboarding", "principles", "stories", "concerns", "door"]
+    assert keys == [
+        "voice",
+        "onboarding",
+        "principles",
+        "stories",
+        "my_concerns",
+        "concerns",
+        "door",
+    ]
 
 
 def test_discovery_finds_slack_modules_only_in_apps_that_have_one():

@@ -40,8 +40,14 @@ def test_wagtail_stock_groups_are_gone():
 def test_hr_may_grant_only_groups_without_admin_powers(hr):
     assert set(groups.assignable_groups(by=hr).values_list("name", flat=True)) == {
         groups.NEW_HIRES,
-        groups.AMBASSADORS,
     }
+
+
+def test_nobody_puts_people_in_ambassadors_by_hand(hr, administrator):
+    # Appointments keep that group (ambassadors.services); their sync would undo a hand edit.
+    for person in (hr, administrator):
+        names = set(groups.assignable_groups(by=person).values_list("name", flat=True))
+        assert groups.AMBASSADORS not in names
 
 
 def test_hr_cannot_edit_their_own_account_into_more_groups(client, hr):
@@ -91,7 +97,7 @@ def test_hr_edits_an_employee_but_cannot_make_them_superuser_or_set_a_password(
             is_superuser="on",
             password1=NEW_PASSWORD,
             password2=NEW_PASSWORD,
-            groups=_group_ids(groups.AMBASSADORS),
+            groups=_group_ids(),
         ),
     )
     assert response.status_code == 302
@@ -99,14 +105,14 @@ def test_hr_edits_an_employee_but_cannot_make_them_superuser_or_set_a_password(
     assert new_hire.email == "mina.park@example.com"
     assert not new_hire.is_superuser
     assert new_hire.password == old_password
-    assert _names(new_hire) == {groups.AMBASSADORS}
+    assert _names(new_hire) == set()
 
 
 def test_a_forged_group_is_refused_where_it_was_chosen(client, hr, new_hire):
     client.force_login(hr)
     url = f"/admin/users/edit/{new_hire.pk}/"
     response = client.post(
-        url, _edit_data(new_hire, groups=_group_ids(groups.AMBASSADORS, groups.LEADERSHIP))
+        url, _edit_data(new_hire, groups=_group_ids(groups.NEW_HIRES, groups.LEADERSHIP))
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -156,8 +162,11 @@ def test_hr_bulk_assign_role_offers_only_groups_without_powers(client, hr, new_h
     assert response.status_code == 200  # the form comes back with its error
     assert groups.LEADERSHIP not in _names(new_hire)
     [ambassadors] = _group_ids(groups.AMBASSADORS)
-    assert client.post(url, {"role": ambassadors}).status_code == 302
-    assert groups.AMBASSADORS in _names(new_hire)
+    assert client.post(url, {"role": ambassadors}).status_code == 200
+    assert groups.AMBASSADORS not in _names(new_hire)
+    [new_hires] = _group_ids(groups.NEW_HIRES)
+    assert client.post(url, {"role": new_hires}).status_code == 302
+    assert groups.NEW_HIRES in _names(new_hire)
 
 
 def test_users_list_links_only_the_people_hr_may_edit(client, hr, leader, new_hire):

@@ -40,3 +40,26 @@
     }).observe(document.body, { childList: true, subtree: true });
   });
 })();
+
+/* Choosers (portal/admin_csp.py) start as their markers are parsed, before Wagtail's dropdown
+ * moves their "Choose another…"/"Clear" buttons out of the widget (DOMContentLoaded is too late). */
+(function () {
+  "use strict";
+  function startChooser(el) {
+    if (el.dataset.portalStarted || el.closest("template")) return;
+    var Chooser = window[el.dataset.portalConstructor];
+    if (typeof Chooser !== "function") return;
+    el.dataset.portalStarted = "1";
+    new Chooser(el.dataset.portalFor, JSON.parse(el.dataset.portalOptions || "{}"));
+  }
+  document.querySelectorAll('[data-portal-init="Chooser"]').forEach(startChooser);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        if (node.matches('[data-portal-init="Chooser"]')) startChooser(node);
+        node.querySelectorAll('[data-portal-init="Chooser"]').forEach(startChooser);
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();

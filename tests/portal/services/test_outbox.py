@@ -418,3 +418,68 @@ def test_history_failing_for_now_postpones_without_posting(
     # Still to be checked on the next attempt; nothing was posted meanwhile.
     assert message.verify_before_send
     assert slack_live.calls("chat.postMessage") == []
+
+
+# --- direct messages and email ----------------------------------------------------------
+
+
+def test_a_direct_message_goes_to_the_member_id(slack_live):
+    message = OutboxMessageFactory(channel="U0MEMBER01", text="Your concern was acknowledged")
+    outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert slack_live.calls("chat.postMessage")[0].params["channel"] == "U0MEMBER01"
+    assert [p.text for p in slack_live.posted("U0MEMBER01")] == ["Your concern was acknowledged"]
+
+
+def test_a_direct_message_is_looked_for_in_the_dm_not_the_member_id(slack_live, crashed):
+    message = crashed(channel="U0MEMBER01")
+    earlier = slack_live.add_message(
+        "D0MEMBER01", message.text, metadata=_metadata(message.idempotency_key)
+    )
+    outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert message.slack_ts == earlier.ts
+    assert [c.method for c in slack_live.calls()] == [
+        "conversations.open",
+        "conversations.history",
+    ]
+    assert slack_live.calls("conversations.open")[0].params["users"] == "U0MEMBER01"
+    assert slack_live.calls("conversations.history")[0].params["channel"] == "D0MEMBER01"
+
+
+def test_an_email_is_sent_once_by_mail_even_in_preview_mode(slack_fake, mailoutbox):
+    with transaction.atomic():
+        message = outbox.outbox_enqueue_email(
+            key="mail:1", to="kim@example.com", subject="Resolved", text="We fixed it."
+        )
+    assert message.transport == OutboxMessage.Transport.EMAIL
+    outbox.outbox_deliver(message_id=message.pk)
+    outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
+        (["kim@example.com"], "Resolved", "We fixed it.")
+    ]
+    assert slack_fake.calls() == []
+
+
+def test_an_email_that_cannot_be_sent_is_postponed(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(outbox, "send_mail", refuse)
+    message = outbox.outbox_enqueue_email(key="mail:2", to="kim@example.com", subject="S", text="T")
+    outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.PENDING
+    assert message.next_attempt_at is not None
+    assert "connection refused" in message.last_error
+
+
+@pytest.mark.parametrize("bad", [{"key": ""}, {"to": ""}, {"subject": " "}, {"text": ""}])
+def test_an_email_needs_every_part(bad):
+    fields = {"key": "k", "to": "kim@example.com", "subject": "S", "text": "T", **bad}
+    with pytest.raises(ValidationError):
+        outbox.outbox_enqueue_email(**fields)

@@ -1,0 +1,1 @@
+"""Web forms: they render fields; the services validate."""

@@ -1,0 +1,393 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from portal.models import slack_channel_validator
+
+
+class StoryTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "stories.Story", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Story(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
+    """A customer success story: filed by anyone, reviewed by the CX team, then published.
+
+    Review runs on Wagtail's workflow for this model ("Story review"). `review_status` mirrors
+    where the story stands for its submitter, kept by stories.services.story.
+    """
+
+    class ReviewStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    what_happened = models.TextField(_("what happened"))
+    customer_words = models.TextField(_("the customer's own words"))
+    outcome = models.TextField(_("outcome"))
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_may_be_named = models.BooleanField(
+        _("the customer may be named"),
+        default=False,
+        help_text=_("Leave unticked unless the customer agreed to be named."),
+    )
+    touchpoint = models.ForeignKey(
+        "ambassadors.Touchpoint",
+        verbose_name=_("touchpoint"),
+        on_delete=models.PROTECT,
+        related_name="stories",
+    )
+    departments = ParentalManyToManyField(
+        "portal.Department", verbose_name=_("departments"), related_name="stories"
+    )
+    tags = ClusterTaggableManager(_("tags"), through=StoryTag, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="stories_submitted",
+    )
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        db_index=True,
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("what_happened"),
+        index.SearchField("customer_words"),
+        index.SearchField("outcome"),
+        index.AutocompleteField("title"),
+        index.FilterField("live"),
+        index.FilterField("language"),
+        index.FilterField("touchpoint"),
+        index.FilterField("first_published_at"),
+    ]
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("what_happened"),
+        FieldPanel("customer_words"),
+        FieldPanel("outcome"),
+        MultiFieldPanel(
+            [FieldPanel("customer_name"), FieldPanel("customer_may_be_named")],
+            heading=_("Customer"),
+        ),
+        FieldPanel("touchpoint"),
+        FieldPanel("departments"),
+        FieldPanel("tags"),
+        FieldPanel("language"),
+        FieldPanel("image"),
+    ]
+
+    class Meta:
+        ordering = ["-first_published_at", "-created_at"]
+        verbose_name = _("customer success story")
+        verbose_name_plural = _("customer success stories")
+        indexes = [models.Index(fields=["live", "-first_published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def shown_customer_name(self) -> str:
+        """The customer's name where it may be shown; empty when they may not be named."""
+        return self.customer_name if self.customer_may_be_named else ""
+
+
+class StoryThanks(models.Model):
+    """One person's thanks for a published story (one per person)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="thanks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_thanks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="story_thanks_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.story}"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Concern(index.Indexed, models.Model):
+    """What a customer went through that should not happen again, from filing to the fix.
+
+    Change it only through stories.services.concern: every transition is kept on its timeline
+    and tells the people who follow it.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        WONT_FIX = "wont_fix", _("Won't fix")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATES = (State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS)
+
+    class Kind(models.TextChoices):
+        UNCLASSIFIED = "", _("Not classified yet")
+        SYSTEMIC = "systemic", _("Systemic")
+        INDIVIDUAL = "individual", _("Individual")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what the customer experienced"))
+    customer_reference = models.CharField(
+        _("customer reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("An account, order or ticket number. Only the CX team and the owner see it."),
+    )
+    touchpoint = models.ForeignKey(
+        "ambassadors.Touchpoint",
+        verbose_name=_("touchpoint"),
+        on_delete=models.PROTECT,
+        related_name="concerns",
+    )
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("department where it was seen"),
+        on_delete=models.PROTECT,
+        related_name="concerns_seen",
+    )
+    severity = models.CharField(
+        _("how bad it is"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.NEW, db_index=True
+    )
+    kind = models.CharField(
+        _("classification"), max_length=20, choices=Kind.choices, blank=True, default=""
+    )
+    owner_department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("owner department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="concerns_owned",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concerns_assigned",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="concerns_submitted",
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ConcernFollower",
+        related_name="concerns_followed",
+        blank=True,
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    what_we_did = models.TextField(_("what we did"), blank=True)
+    wont_fix_reason = models.TextField(_("why it won't be fixed"), blank=True)
+    created_at = models.DateTimeField(_("filed"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+        index.FilterField("state"),
+        index.FilterField("kind"),
+        index.FilterField("severity"),
+        index.FilterField("touchpoint"),
+        index.FilterField("department"),
+        index.FilterField("owner_department"),
+        index.FilterField("created_at"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        indexes = [
+            models.Index(fields=["state", "-created_at"]),
+            models.Index(fields=["submitted_by", "-created_at"]),
+            models.Index(fields=["owner_department", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class ConcernFollower(models.Model):
+    """Someone who wants to hear what happens to a concern (its submitter always does)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concern_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "user"], name="concern_follow_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.concern}"
+
+
+class ConcernEvent(models.Model):
+    """One line of a concern's timeline: who did what, when. Internal lines stay with the team."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Filed")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CLASSIFIED = "classified", _("Classified")
+        OWNER_SET = "owner_set", _("Owner set")
+        ASSIGNED = "assigned", _("Assigned")
+        STARTED = "started", _("Work started")
+        RESOLVED = "resolved", _("Resolved")
+        WONT_FIX = "wont_fix", _("Won't fix")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        MERGED = "merged", _("Merged")
+        DUPLICATE_MERGED = "duplicate_merged", _("Duplicate merged in")
+        FOLLOWED = "followed", _("Followed")
+        NOTE = "note", _("Note")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Seen by the CX team and the owner only.")
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.concern_id}: {self.get_kind_display()}"
+
+
+class SeveritySLA(models.Model):
+    """How many working days the owner has to resolve a concern of each severity."""
+
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField(
+        _("working days to resolve"),
+        help_text=_(
+            "Counted in the department's working week and time zone: 0 means by the end of "
+            "the day it was filed, 1 by the end of the next working day."
+        ),
+    )
+
+    class Meta:
+        ordering = ["working_days"]
+        verbose_name = _("severity SLA")
+        verbose_name_plural = _("severity SLAs")
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}: {self.working_days}"
+
+
+@register_setting(icon="comment")
+class CXSettings(BaseSiteSetting):
+    """The Slack channels where the CX programme speaks to the team and to leadership."""
+
+    cx_channel_id = models.CharField(
+        _("CX team channel"),
+        max_length=20,
+        blank=True,
+        validators=[slack_channel_validator],
+        help_text=_("Critical concerns and the daily triage digest are posted here."),
+    )
+    leadership_channel_id = models.CharField(
+        _("leadership channel"),
+        max_length=20,
+        blank=True,
+        validators=[slack_channel_validator],
+        help_text=_("Critical concerns are posted here too."),
+    )
+
+    panels = [FieldPanel("cx_channel_id"), FieldPanel("leadership_channel_id")]
+
+    class Meta:
+        verbose_name = _("CX channels")

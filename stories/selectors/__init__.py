@@ -1,0 +1,1 @@
+"""Reads for pages, admin and Slack (one module per concept)."""

@@ -1,0 +1,1 @@
+"""Writes: the only code that changes stories, concerns and triage (a module per concept)."""

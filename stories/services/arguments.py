@@ -1,0 +1,13 @@
+"""Reading the arguments a web form or a Slack handler passes to a service."""
+
+from __future__ import annotations
+
+
+def as_id(value) -> int | None:
+    """An id as a Slack handler or a form may pass it (int, "12"), or None when it is not one."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
@@ -25,7 +27,14 @@ class Command(BaseCommand):
         # The demo people have no mailboxes, and Wagtail's review emails sent while stories
         # are submitted would bury the logins `make run` prints: mail is dropped while loading.
         # (Slack messages and notices for people go to the outbox, held in preview mode.)
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for _name, load in demo_loaders():
-                load(today=today, stdout=self.stdout)
+        # Wagtail logs each story it saves and publishes; the demo's own summary lines suffice.
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                for _name, load in demo_loaders():
+                    load(today=today, stdout=self.stdout)
+        finally:
+            wagtail_log.setLevel(level)
         write_logins(self.stdout)

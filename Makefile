@@ -68,6 +68,7 @@ test: install messages chromium lint
 # Benchmarks (never part of make test); figures go into bench/README.md.
 bench: install messages
 	$(PY) bench/pages.py
+	$(PY) bench/voices.py
 
 clean:
 	rm -rf $(VENV) var

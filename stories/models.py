@@ -272,6 +272,19 @@ class Concern(index.Indexed, models.Model):
             models.Index(fields=["state", "-created_at"]),
             models.Index(fields=["submitted_by", "-created_at"]),
             models.Index(fields=["owner_department", "state"]),
+            # "You said, we did": fixed systemic concerns, newest fix first.
+            models.Index(
+                models.F("resolved_at").desc(),
+                models.F("id").desc(),
+                name="concern_you_said_we_did_idx",
+                condition=models.Q(
+                    kind="systemic",
+                    state__in=["resolved", "closed"],
+                    merged_into__isnull=True,
+                    resolved_at__isnull=False,
+                )
+                & ~models.Q(what_we_did=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,72 @@
+"""What the benchmarks share: the site configured as production runs it, the demo company, and
+a timed request through Django's test client.
+
+Import this before anything from Django, then call `configure()` once: settings are read from
+the environment when Django starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR_DIR = ROOT / "var" / "bench"
+# The demo company's public password (README).
+DEMO_PASSWORD = "customer-first"  # noqa: S105
+
+
+def configure(*, database_url: str) -> None:
+    """Start Django with DEBUG off (as served in production) on the given database."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-that-is-long-enough-for-django-checks-0123456789",
+            "SITE_URL": "https://localhost",
+            "ALLOWED_HOSTS": "testserver,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "VAR_DIR": str(VAR_DIR),
+            "DATABASE_URL": database_url,
+            "CACHE_URL": "db://portal_cache",
+            # Wagtail's workflow emails from the demo's stories stay in memory, off the output.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def load_demo() -> None:
+    """Migrate, collect the static files and load the demo company (idempotent)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", force=True, verbosity=0, stdout=quiet)
+
+
+def signed_in(email: str):
+    """A test client signed in as one of the demo company's people."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=email, password=DEMO_PASSWORD), email
+    return client
+
+
+def timed_get(client, path: str):
+    """(milliseconds, response) of one GET through the whole middleware stack; it must be 200."""
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed, response

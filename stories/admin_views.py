@@ -202,7 +202,8 @@ class TriageReportView(ReportView):
     verbose_name = _("concern")
     verbose_name_plural = _("concerns")
     default_ordering = "due_at"
-    paginate_by = 50
+    # Wagtail listings show 20 rows; a report's 50 drew 600 cells (bench/README.md).
+    paginate_by = 20
     columns = [
         TitleColumn(
             "shown_title",

@@ -1,6 +1,14 @@
-"""Reading the arguments a web form or a Slack handler passes to a service."""
+"""Checking the arguments a web form or a Slack handler passes to a service."""
 
 from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+
+def check_person(user) -> None:
+    """Only a signed-in, active person files, thanks or acts on stories and concerns."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
 
 
 def as_id(value) -> int | None:

@@ -32,7 +32,7 @@ from portal.slack.text import site_url, slack_escape, slack_link
 from stories import rules, sla
 from stories.masking import mask_identifiers
 from stories.models import Concern, ConcernEvent
-from stories.services.arguments import as_id
+from stories.services.arguments import as_id, check_person
 
 State = Concern.State
 Event = ConcernEvent.Kind
@@ -49,12 +49,6 @@ CHOOSE_KIND = gettext_lazy("Choose systemic or individual.")
 
 
 # --- shared internals -----------------------------------------------------------------------
-
-
-def check_person(user) -> None:
-    """Only a signed-in, active person acts on concerns."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        raise PermissionDenied
 
 
 def lock(concern: Concern) -> Concern:
@@ -316,14 +310,19 @@ def concern_set_owner(*, user, concern: Concern, owner_department_id, assignee_i
 
             tell_followers(current, event, actor=user, compose=compose)
         if assignee_changed:
-            event = record(
-                current,
-                actor=user,
-                kind=Event.ASSIGNED,
-                data={"assignee_id": assignee.pk, "assignee": str(assignee)},
-            )
-            _tell_assignee(current, event, assignee=assignee, actor=user)
+            _record_assignment(current, assignee=assignee, actor=user)
     return sync(concern, current)
+
+
+def _record_assignment(current: Concern, *, assignee, actor) -> None:
+    """Put the new assignee on the timeline and tell them (both ways of assigning)."""
+    event = record(
+        current,
+        actor=actor,
+        kind=Event.ASSIGNED,
+        data={"assignee_id": assignee.pk, "assignee": str(assignee)},
+    )
+    _tell_assignee(current, event, assignee=assignee, actor=actor)
 
 
 def concern_assign(*, user, concern: Concern, assignee_id) -> Concern:
@@ -344,13 +343,7 @@ def concern_assign(*, user, concern: Concern, assignee_id) -> Concern:
             return sync(concern, current)
         current.assignee = assignee
         current.save(update_fields=["assignee", "updated_at"])
-        event = record(
-            current,
-            actor=user,
-            kind=Event.ASSIGNED,
-            data={"assignee_id": assignee.pk, "assignee": str(assignee)},
-        )
-        _tell_assignee(current, event, assignee=assignee, actor=user)
+        _record_assignment(current, assignee=assignee, actor=user)
     return sync(concern, current)
 
 

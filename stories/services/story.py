@@ -44,7 +44,7 @@ from portal.slack.text import site_url, slack_escape, slack_link
 from stories import rules
 from stories.masking import mask_identifiers
 from stories.models import Story, StoryThanks
-from stories.services.arguments import as_id
+from stories.services.arguments import as_id, check_person
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +76,6 @@ CHOOSE_DEPARTMENTS = gettext_lazy("Choose at least one department from the list.
 
 
 # --- checks ------------------------------------------------------------------------------
-
-
-def _check_person(user) -> None:
-    """Any signed-in, active employee may file and thank."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        raise PermissionDenied
 
 
 def _text(value) -> str:
@@ -282,7 +276,7 @@ def story_submit(
     `image` is an uploaded file or None. Submitting the same title again within a minute
     returns the story filed first (nothing new is saved).
     """
-    _check_person(user)
+    check_person(user)
     values = _check_story(
         title=title,
         what_happened=what_happened,
@@ -341,7 +335,7 @@ def story_resubmit(
     Only the submitter, and only while changes are asked for (or the story is a draft).
     A new `image` replaces the current one; `remove_image` drops it; neither keeps it.
     """
-    _check_person(user)
+    check_person(user)
     if story.submitted_by_id != user.pk:
         raise PermissionDenied
     values = _check_story(
@@ -381,7 +375,7 @@ def story_resubmit(
 
 def story_thank(*, user, story: Story) -> bool:
     """Say thanks for a published story: once per person; False when already thanked."""
-    _check_person(user)
+    check_person(user)
     if not story.live:
         raise ValidationError({"story": [_("Only published stories can be thanked.")]})
     if story.submitted_by_id == user.pk:

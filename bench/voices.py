@@ -593,6 +593,29 @@ def reference_pages() -> tuple[str, str]:
     return pages[BARE_SLUG].url, pages[FRAME_SLUG].url
 
 
+BARE_ADMIN_PATH = "/admin/bench-bare/"
+
+
+def bare_admin_page() -> str:
+    """An admin page with nothing on it: Wagtail's admin frame (sidebar, header, breadcrumbs)
+    drawn by Wagtail's generic view, to tell what the admin costs every admin page."""
+    from django.urls import clear_url_caches, path
+    from django.views.generic import TemplateView
+    from wagtail.admin.auth import require_admin_access
+    from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+    import portal.urls
+
+    class BareAdminView(WagtailAdminTemplateMixin, TemplateView):
+        page_title = "Bench bare admin page"
+
+    portal.urls.urlpatterns.insert(
+        0, path(BARE_ADMIN_PATH.strip("/") + "/", require_admin_access(BareAdminView.as_view()))
+    )
+    clear_url_caches()
+    return BARE_ADMIN_PATH
+
+
 @transaction.atomic
 def add_volume() -> dict[str, int]:
     people = add_people()
@@ -664,13 +687,17 @@ def main() -> None:
     bare_name = "bare Wagtail page (baseline)"
     framed_name = "the same page in the portal's frame"
     listing_name = "Wagtail's own listing `/admin/stories/` (CX lead)"
+    admin_name = "a bare admin page (CX lead)"
+    report_name = "the same queue as a Wagtail report `/admin/concerns/triage/` (CX lead)"
     pages = [
         (bare_name, employee, bare),
         (framed_name, employee, framed),
         ("home `/`", employee, "/"),
         ("story list `/stories/`", employee, "/stories/"),
         ("concern list `/concerns/`", employee, "/concerns/"),
-        ("triage queue `/admin/concerns/triage/` (CX lead)", cx_lead, "/admin/concerns/triage/"),
+        ("triage queue `/concerns/triage/` (CX lead)", cx_lead, "/concerns/triage/"),
+        (report_name, cx_lead, "/admin/concerns/triage/"),
+        (admin_name, cx_lead, bare_admin_page()),
         (listing_name, cx_lead, "/admin/stories/"),
         ("ambassador directory `/ambassadors/`", employee, "/ambassadors/"),
         ("you said, we did `/you-said-we-did/`", employee, "/you-said-we-did/"),
@@ -690,7 +717,7 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     for name, median, count in rows:
         print(f"| {name} | {median:.1f} ms | {median / baseline:.1f}× | {count} |")
-    references = {bare_name, framed_name, listing_name}
+    references = {bare_name, framed_name, admin_name, report_name, listing_name}
     over = [
         name for name, median, _count in rows if median > 2 * baseline and name not in references
     ]

@@ -162,12 +162,22 @@ CACHES = {"default": cache_from_url(env.str("CACHE_URL", "db://portal_cache"))}
 # the shared cache; on the database cache each lookup would be a query per image per page, so
 # there it is each process's memory, for minutes only: a rendition a process remembers after
 # an image changed points at a file kept until then, never at another image.
+# Rendered fragments (portal/fragments.py: story cards, filter forms) likewise: their keys name
+# the version of what they show, so a process's own copy is never of the wrong thing; only a
+# rename of a department, touchpoint or tag reaches another process's copies when they expire.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["renditions"] = {**CACHES["default"], "KEY_PREFIX": "renditions"}
+    CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": "fragments", "TIMEOUT": 3600}
 else:
     CACHES["renditions"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": 300,
+    }
+    CACHES["fragments"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 
 LOGIN_URL = "account_login"

@@ -168,6 +168,29 @@ class TriageFilterSet(WagtailFilterSet):
         return queryset
 
 
+def state_links(filters: TriageFilterSet | None, query, url: str) -> list[dict]:
+    """Counts by state over the other filters asked for, each a link that picks the state
+    (keeping the other parameters of `query`, a QueryDict without the page)."""
+    base = Concern.objects.all()
+    counted = filters.filter_queryset_except(base, "state") if filters else base
+    counts = selectors.state_counts(counted)
+    current = filters.form.cleaned_data.get("state") if filters and filters.is_valid() else ""
+    query = query.copy()
+    links = []
+    choices = [(STATE_OPEN, gettext("Open")), *Concern.State.choices, (STATE_ALL, gettext("All"))]
+    for value, label in choices:
+        query["state"] = value
+        links.append(
+            {
+                "label": label,
+                "count": counts.get(value, 0),
+                "url": f"{url}?{query.urlencode()}",
+                "current": value == (current or STATE_OPEN),
+            }
+        )
+    return links
+
+
 class DueColumn(DateColumn):
     cell_template_name = "stories/admin/due_cell.html"
 
@@ -329,32 +352,10 @@ class TriageReportView(ReportView):
         )
 
     def state_links(self) -> list[dict]:
-        """Counts by state over the other filters asked for, each a link that picks the state."""
-        filters = self.filters
-        base = Concern.objects.all()
-        counted = filters.filter_queryset_except(base, "state") if filters else base
-        counts = selectors.state_counts(counted)
-        current = filters.form.cleaned_data.get("state") if filters and filters.is_valid() else ""
         query = self.request.GET.copy()
         for param in (self.page_kwarg, "export", "_w_filter_fragment"):
             query.pop(param, None)
-        links = []
-        choices = [
-            (STATE_OPEN, gettext("Open")),
-            *Concern.State.choices,
-            (STATE_ALL, gettext("All")),
-        ]
-        for value, label in choices:
-            query["state"] = value
-            links.append(
-                {
-                    "label": label,
-                    "count": counts.get(value, 0),
-                    "url": f"{self.index_url}?{query.urlencode()}",
-                    "current": value == (current or STATE_OPEN),
-                }
-            )
-        return links
+        return state_links(self.filters, query, self.index_url)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

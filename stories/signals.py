@@ -68,7 +68,29 @@ def _unless_story(notifier):
     return receiver
 
 
+def on_card_content_changed(sender, **kwargs) -> None:
+    """A department, touchpoint, tag or image changed: story cards are drawn anew."""
+    from portal import fragments
+    from stories.selectors import FRAGMENTS
+
+    fragments.bump(FRAGMENTS)
+
+
+# What a story card shows that its own key does not name.
+CARD_CONTENT = ("portal.Department", "ambassadors.Touchpoint", "taggit.Tag")
+
+
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.images import get_image_model
+
+    for sender in (*CARD_CONTENT, get_image_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_card_content_changed,
+                sender=sender,
+                dispatch_uid=f"stories_fragments_{signal is post_save:d}_{sender}",
+            )
     published.connect(on_published, sender=Story, dispatch_uid="stories_story_published")
     unpublished.connect(on_unpublished, sender=Story, dispatch_uid="stories_story_unpublished")
     # TaskState.reject sends with the task state's specific class as sender: any class.

@@ -1,4 +1,4 @@
-from stories.views import concern, story
+from stories.views import concern, story, triage
 
 app_name = "stories"
-urlpatterns = [*story.urlpatterns, *concern.urlpatterns]
+urlpatterns = [*story.urlpatterns, *triage.urlpatterns, *concern.urlpatterns]

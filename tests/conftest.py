@@ -39,11 +39,15 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Redis outlives the test's transaction: rate-limit counts must not leak between tests."""
+    """Redis outlives the test's transaction: rate-limit counts must not leak between tests;
+    nor may drawn fragments, whose keys name rows the next test makes again with the same ids."""
+    from portal import fragments
+
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         from django.core.cache import cache
 
         cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(autouse=True)

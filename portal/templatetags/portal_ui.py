@@ -10,9 +10,10 @@ import uuid
 
 from django import template
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from portal import ui
+from portal import fragments, ui
 
 register = template.Library()
 
@@ -80,3 +81,38 @@ def main_nav(context):
     if request is None or user is None:
         return {"links": []}
     return {"links": ui.nav_items(user=user, path=request.path)}
+
+
+@register.simple_tag
+def filter_fields(form):
+    """A filter form's fields (components/field.html each), drawn once for every reader who
+    sees the same fields, choices and values in the same language: a list's filters, with
+    their options, cost more to draw than the rest of the page (bench/README.md). A form with
+    errors is drawn each time."""
+
+    def draw(_forms):
+        return [render_to_string("components/fields.html", {"form": form})]
+
+    if form.is_bound and form.errors:
+        return draw([form])[0]
+    key = fragments.digest(
+        type(form).__module__,
+        type(form).__qualname__,
+        fragments.reader(),
+        [_field_state(field) for field in form],
+    )
+    return fragments.cached([form], key=lambda _form: f"fields:{key}", render=draw)[0]
+
+
+def _field_state(field) -> tuple:
+    """All a field draws from: its label, help, value, widget attributes and choices."""
+    choices = getattr(field.field, "choices", None)
+    return (
+        field.name,
+        str(field.label),
+        str(field.help_text),
+        field.field.required,
+        field.value(),
+        sorted((str(k), str(v)) for k, v in field.field.widget.attrs.items()),
+        None if choices is None else [(str(value), str(label)) for value, label in choices],
+    )

@@ -70,10 +70,10 @@ def concern_get(*, pk: int) -> Concern | None:
     )
 
 
-def _ordered(queryset: QuerySet[Concern], sort: str) -> QuerySet[Concern]:
+def ordered(queryset: QuerySet[Concern], sort: str) -> QuerySet[Concern]:
     key = sort.lstrip("-")
     if key not in SORTS:
-        return _ordered(queryset, DEFAULT_SORT)
+        return ordered(queryset, DEFAULT_SORT)
     descending = sort.startswith("-")
     first, then = SORTS[key]
     if key == "severity":
@@ -148,7 +148,7 @@ def concern_list(
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(search_matches(q))
-    return _ordered(queryset, sort or DEFAULT_SORT)
+    return ordered(queryset, sort or DEFAULT_SORT)
 
 
 def concern_timeline(*, concern: Concern, user) -> list[ConcernEvent]:

@@ -10,12 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 from wagtail.images import get_image_model
 from wagtail.search.backends import get_search_backend
 
+from portal import fragments
 from portal.models import Department
 from stories import masking, rules
 from stories.models import Story, StoryTag, StoryThanks
@@ -151,7 +161,8 @@ def published_stories(
     language: str = "",
     q: str = "",
 ) -> QuerySet[Story]:
-    """Live stories, newest first (most relevant first when searching), ready for cards.
+    """Live stories, newest first (most relevant first when searching), with their touchpoint
+    and thanks counted; `prepare_cards` reads the rest a card draws, for the cards not cached.
 
     `department` and `tag` are slugs; `q` is run through Wagtail search as given (see
     `search_terms`). Costs a fixed number of queries per page, whatever it holds.
@@ -166,15 +177,37 @@ def published_stories(
         stories = stories.filter(departments__slug=department)
     if tag:
         stories = stories.filter(tags__slug=tag)
+    return stories.select_related("touchpoint").annotate(thanks_count=_thanks_count())
+
+
+def card_key(story: Story) -> str:
+    """What a story's card shows, as a key: every field of the row it draws (a new revision
+    published, a thanks, an edit made any other way), and the revision, which brings the
+    departments and tags."""
+    return f"{story.pk}:" + fragments.digest(
+        story.live_revision_id,
+        story.thanks_count,
+        story.title,
+        story.what_happened,
+        story.customer_words,
+        story.customer_name,
+        story.customer_may_be_named,
+        story.language,
+        story.first_published_at,
+        story.image_id,
+        story.touchpoint_id,
+    )
+
+
+def prepare_cards(stories: list[Story]) -> None:
+    """Read what the cards of these stories draw beyond the list's query: their departments,
+    tags and thumbnail (three queries, four with a thumbnail to draw)."""
     images = get_image_model().objects.prefetch_renditions(THUMBNAIL)
-    return (
-        stories.select_related("touchpoint")
-        .prefetch_related(
-            Prefetch("departments", queryset=Department.objects.order_by("name")),
-            "tags",
-            Prefetch("image", queryset=images),
-        )
-        .annotate(thanks_count=_thanks_count())
+    prefetch_related_objects(
+        stories,
+        Prefetch("departments", queryset=Department.objects.order_by("name")),
+        "tags",
+        Prefetch("image", queryset=images),
     )
 
 

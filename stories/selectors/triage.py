@@ -84,13 +84,13 @@ def waiting_for_owner_q() -> Q:
 
 def state_counts(queryset: QuerySet[Concern]) -> dict[str, int]:
     """How many of these concerns are in each state, plus "open" and "all", in one query."""
-    aggregates = {
-        f"n_{state}": Count("pk", filter=Q(state=state)) for state in Concern.State.values
-    }
-    aggregates["n_open"] = Count("pk", filter=open_q())
-    aggregates["n_all"] = Count("pk")
-    found = queryset.order_by().aggregate(**aggregates)
-    return {key.removeprefix("n_"): value or 0 for key, value in found.items()}
+    # GROUP BY state: one pass over an index, where eight FILTER clauses tested every row
+    # eight times and cost the queue more to compile than to run (bench/README.md).
+    counts = dict.fromkeys(Concern.State.values, 0)
+    counts.update(queryset.order_by().values_list("state").annotate(n=Count("pk")))
+    counts["open"] = sum(counts.get(state, 0) for state in OPEN_STATES)
+    counts["all"] = sum(counts[state] for state in Concern.State.values)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ def concern_file(
         concern.due_at = sla.due_at(
             severity=severity, filed_at=concern.created_at, department=department
         )
-        concern.save(update_fields=["due_at"])
+        concern.save(update_fields=["due_at", "updated_at"])
         ConcernFollower.objects.get_or_create(concern=concern, user=user)
         record(concern, actor=user, kind=Event.FILED, data={"severity": severity})
         if severity == Severity.CRITICAL:

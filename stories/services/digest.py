@@ -85,7 +85,7 @@ def _section_text(section: DigestSection) -> str:
     lines += [_concern_line(concern) for concern in section.rows]
     if section.count > len(section.rows):
         more = section.count - len(section.rows)
-        url = site_url(f"{reverse('stories_triage')}?{urlencode(queue[section.key])}")
+        url = site_url(f"{reverse('stories:triage')}?{urlencode(queue[section.key])}")
         lines.append(
             slack_link(
                 url, ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
@@ -104,7 +104,7 @@ def triage_digest_text(*, now: datetime.datetime, since: datetime.datetime) -> s
         )
     else:
         parts += [_section_text(section) for section in sections if section.count]
-    parts.append(slack_link(site_url(reverse("stories_triage")), _("Open the triage queue")))
+    parts.append(slack_link(site_url(reverse("stories:triage")), _("Open the triage queue")))
     return "\n\n".join(parts)
 
 

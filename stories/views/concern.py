@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import fragments
 from portal.selectors import profile_for
 from portal.ui import Column, sort_param
 from stories import rules
@@ -80,7 +81,7 @@ def is_overdue(concern: Concern, now=None) -> bool:
     return bool(concern.is_open and concern.due_at and concern.due_at < (now or timezone.now()))
 
 
-def _viewer_zone(user):
+def viewer_zone(user):
     profile = profile_for(user=user)
     return profile.effective_timezone if profile else timezone.get_default_timezone()
 
@@ -109,33 +110,63 @@ COLUMNS = [
 ]
 
 
+def due_cell(concern: Concern, zone, now) -> str:
+    """The due date in the reader's zone, marked when it has passed; a dash without one."""
+    if not concern.due_at:
+        return "—"
+    day = date_text(timezone.localtime(concern.due_at, zone).date())
+    if is_overdue(concern, now):
+        return format_html('{} <span class="badge badge-danger">{}</span>', day, _("Overdue"))
+    return day
+
+
+def title_cell(user, concern: Concern) -> str:
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("stories:concern_detail", args=[concern.pk]),
+        selectors.shown(user, concern, concern.title),
+    )
+
+
 def _list_row(user, concern: Concern, zone, now) -> list:
-    due = ""
-    if concern.due_at:
-        day = timezone.localtime(concern.due_at, zone).date()
-        due = (
-            format_html('{} <span class="badge badge-danger">{}</span>', _date(day), _("Overdue"))
-            if is_overdue(concern, now)
-            else _date(day)
-        )
     return [
-        format_html(
-            '<a href="{}">{}</a>',
-            reverse("stories:concern_detail", args=[concern.pk]),
-            selectors.shown(user, concern, concern.title),
-        ),
+        title_cell(user, concern),
         state_badge(concern),
         severity_badge(concern),
         concern.get_kind_display() if concern.kind else "—",
         str(concern.touchpoint),
         concern.department.name,
         concern.owner_department.name if concern.owner_department_id else "—",
-        _date(timezone.localtime(concern.created_at, zone).date()),
-        due or "—",
+        date_text(timezone.localtime(concern.created_at, zone).date()),
+        due_cell(concern, zone, now),
     ]
 
 
-def _date(day) -> str:
+def concern_rows(user, concerns: list[Concern], *, zone, now, draw, name: str) -> list[list]:
+    """Table rows of concerns (`draw(concern)` gives one's cells), each kept once drawn
+    (portal/fragments.py) until the concern changes (`updated_at`, due date, the names of its
+    touchpoint, departments and assignee, its followers) or falls due; per language and zone,
+    and apart for those who read the customer's identifiers."""
+    prefix = f"{name}:{fragments.reader()}:{zone}"
+
+    def key(concern: Concern) -> str:
+        version = fragments.digest(
+            concern.updated_at,
+            concern.due_at,
+            str(concern.touchpoint),
+            str(concern.department),
+            str(concern.owner_department or ""),
+            str(getattr(concern, "assignee", "") or ""),
+            getattr(concern, "follower_count", None),
+            rules.may_see_identifiers(user, concern),
+            is_overdue(concern, now),
+        )
+        return f"{prefix}:{concern.pk}:{version}"
+
+    return fragments.cached_cells(concerns, key=key, render=draw)
+
+
+def date_text(day) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
@@ -147,9 +178,16 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     sort = sort_param(request, selectors.SORTS, default=selectors.DEFAULT_SORT)
     queryset = selectors.concern_list(user=request.user, sort=sort, **form.filters())
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    zone = _viewer_zone(request.user)
+    zone = viewer_zone(request.user)
     now = timezone.now()
-    rows = [_list_row(request.user, concern, zone, now) for concern in page.object_list]
+    rows = concern_rows(
+        request.user,
+        list(page.object_list),
+        zone=zone,
+        now=now,
+        draw=lambda concern: _list_row(request.user, concern, zone, now),
+        name="concern-row",
+    )
     return render(
         request,
         "stories/concern_list.html",
@@ -408,7 +446,7 @@ def _detail_context(request: HttpRequest, concern: Concern, bound: tuple | None 
         "state_badge": state_badge(concern),
         "severity_badge": severity_badge(concern),
         "overdue": is_overdue(concern),
-        "zone": _viewer_zone(user),
+        "zone": viewer_zone(user),
         "timeline": timeline,
         "following": following,
         "followers": selectors.follower_count(concern=concern),
@@ -504,7 +542,7 @@ def concern_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def you_said_we_did(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.you_said_we_did(), PER_PAGE).get_page(request.GET.get("page"))
-    zone = _viewer_zone(request.user)
+    zone = viewer_zone(request.user)
     items = [
         {
             "concern": concern,

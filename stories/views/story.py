@@ -12,17 +12,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import fragments
 from portal.selectors import profile_for
 from stories import rules
 from stories.forms.story import StoryEditForm, StoryFilterForm, StoryForm, initial_from
+from stories.selectors import FRAGMENTS
 from stories.selectors.story import (
     PAGE_SIZE,
     attach_shown,
+    card_key,
+    prepare_cards,
     published_stories,
     search_terms,
     shown_story,
@@ -46,12 +52,30 @@ def story_list(request: HttpRequest) -> HttpResponse:
         q=search_terms(chosen.get("q", ""), reveal_identifiers=reveal),
     )
     page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_shown(page, reveal_identifiers=reveal)
     return render(
         request,
         "stories/story_list.html",
-        {"form": form, "page": page, "filtered": bool(chosen)},
+        {
+            "form": form,
+            "page": page,
+            "cards": story_cards(list(page.object_list), reveal_identifiers=reveal),
+            "filtered": bool(chosen),
+        },
     )
+
+
+def story_cards(stories: list, *, reveal_identifiers: bool) -> list[SafeString]:
+    """Each story's card, drawn once per version, language and time zone, and for the CX team
+    (who read identifiers) apart from everyone else."""
+    generation = fragments.generation(FRAGMENTS)
+    prefix = f"story-card:{generation}:{fragments.reader()}:{reveal_identifiers:d}"
+
+    def draw(missing: list) -> list[str]:
+        prepare_cards(missing)
+        attach_shown(missing, reveal_identifiers=reveal_identifiers)
+        return [render_to_string("stories/story_card.html", {"story": s}) for s in missing]
+
+    return fragments.cached(stories, key=lambda story: f"{prefix}:{card_key(story)}", render=draw)
 
 
 def _file_form(request: HttpRequest, form_class, **kwargs):

@@ -165,7 +165,7 @@ class ConcernsToTriagePanel(Component):
         for concern in summary.oldest_new:
             show_for(self.user, concern)
             concern.url = concern_url(concern.pk)
-        queue = reverse("stories_triage")
+        queue = reverse("stories:triage")  # the portal's queue: where the CX team works
         return {
             "title": _("Concerns to triage"),
             "summary": summary,

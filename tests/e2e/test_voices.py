@@ -304,7 +304,10 @@ def test_voice_pages_with_data_pass_axe(
     for user in (new_hire, ambassador, cx_lead):
         Profile.objects.filter(user=user).update(language=language)
         page = signed_in_page(browser, base, user, language=language)
-        for path in _voice_paths(story, fixed, still_open):
+        paths = _voice_paths(story, fixed, still_open)
+        if user == cx_lead:  # the triage queue, and with its filters open
+            paths += ["/concerns/triage/", "/concerns/triage/?state=all&severity=high"]
+        for path in paths:
             page.goto(base + path)
             assert page.get_attribute("html", "lang") == language, path
             found += serious_axe_violations(page)
@@ -364,6 +367,7 @@ def test_voice_pages_and_their_admin_run_under_the_policy(
     similar = page.locator("[data-similar-results]")
     expect(similar).to_contain_text("Invoices arrive in the wrong language")
     for path in (
+        "/concerns/triage/",
         "/admin/stories/",
         f"/admin/stories/edit/{story_under_review.pk}/",
         "/admin/concerns/triage/",

@@ -52,7 +52,7 @@ def test_digest_lists_each_section_with_counts_and_links(cx_channel, department)
     assert f"<{site_url(f'/concerns/{fresh.pk}/')}|Refund never arrived>" in text
     assert f"<{site_url(f'/concerns/{late.pk}/')}|Invoice sent twice>" in text
     assert "Long closed" not in text
-    assert f"<{site_url('/admin/concerns/triage/')}|Open the triage queue>" in text
+    assert f"<{site_url('/concerns/triage/')}|Open the triage queue>" in text
     assert "Nothing waiting" not in text
 
 
@@ -130,7 +130,7 @@ def test_a_long_section_shows_ten_and_links_to_the_rest(cx_channel):
     text = digest.triage_digest_post(now=now).text
     new_section = text.split("*12 new concerns*")[1].split("\n\n")[0]
     assert new_section.count("• ") == 10
-    assert f"<{site_url('/admin/concerns/triage/?state=new')}|and 2 more>" in new_section
+    assert f"<{site_url('/concerns/triage/?state=new')}|and 2 more>" in new_section
 
 
 def test_nothing_is_posted_without_a_cx_channel():

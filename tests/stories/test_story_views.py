@@ -421,6 +421,35 @@ def test_thanks_once_per_person_with_the_count_shown(
     assert "2 people said thanks" in client.get(detail(story)).content.decode()
 
 
+def test_a_card_is_drawn_again_when_what_it_shows_changes(
+    client, new_hire, hr, ambassador, cx_lead, touchpoint, department
+):
+    """Cards are kept once drawn (portal/fragments.py): each change must still show."""
+    story = published(ambassador, touchpoint, department, cx_lead, tags=["refund"])
+    client.force_login(new_hire)
+
+    def card() -> str:
+        body = client.get(LIST).content.decode()
+        return body[body.index('<ul class="story-cards">') :]
+
+    assert "0 thanks" in card()
+    services.story_thank(user=hr, story=story)
+    assert "1 thanks" in card()
+    department.name = "Customer Care"
+    department.save()
+    assert "Customer Care" in card()
+    touchpoint.name = "Help desk"
+    touchpoint.save()
+    assert "Help desk" in card()
+    Tag.objects.filter(slug="refund").update(name="refunds")  # no signal: a new revision does it
+    Tag.objects.get(slug="refund").save()
+    assert ">refunds<" in card()
+    Story.objects.filter(pk=story.pk).update(title="Retitled by hand")
+    assert "Retitled by hand" in card()
+    client.post("/language/", {"language": "ko", "next": LIST})
+    assert "감사 1" in card()  # each language its own card
+
+
 def test_the_submitter_sees_the_count_but_no_button(
     client, ambassador, cx_lead, touchpoint, department
 ):

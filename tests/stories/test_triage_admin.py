@@ -18,6 +18,7 @@ from tests.stories.test_triage_selectors import make_concern, touchpoint
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/concerns/triage/"
+PORTAL_QUEUE = "/concerns/triage/"  # where the dashboard panel and the digest send the CX team
 RESULTS = "/admin/concerns/triage/results/"
 CANDIDATES = "/admin/concerns/candidates/"
 SLAS = "/admin/concerns/slas/"
@@ -373,9 +374,9 @@ def test_dashboard_panel_for_the_cx_team(client, cx_lead, hr, department):
     assert "6 new concerns" in body
     assert "1 past its SLA" in body
     assert "6 waiting for an owner" in body
-    assert f'href="{QUEUE}?state=new"' in body
-    assert f'href="{QUEUE}?overdue=true"' in body
-    assert f'href="{QUEUE}?waiting_for_owner=true"' in body
+    assert f'href="{PORTAL_QUEUE}?state=new"' in body
+    assert f'href="{PORTAL_QUEUE}?overdue=true"' in body
+    assert f'href="{PORTAL_QUEUE}?waiting_for_owner=true"' in body
     assert f"Oldest new for {EMAIL}" in body
     assert "New 4" in body and "New 0" not in body  # the five oldest only
     client.force_login(hr)

@@ -142,11 +142,13 @@ def _list_row(user, concern: Concern, zone, now) -> list:
     ]
 
 
-def concern_rows(user, concerns: list[Concern], *, zone, now, draw, name: str) -> list[list]:
+def concern_rows(
+    user, concerns: list[Concern], *, zone, now, draw, name: str, shows=lambda concern: ()
+) -> list[list]:
     """Table rows of concerns (`draw(concern)` gives one's cells), each kept once drawn
     (portal/fragments.py) until the concern changes (`updated_at`, due date, the names of its
-    touchpoint, departments and assignee, its followers) or falls due; per language and zone,
-    and apart for those who read the customer's identifiers."""
+    touchpoint and departments, and whatever else its table draws, `shows(concern)`) or falls
+    due; per language and zone, and apart for those who read the customer's identifiers."""
     prefix = f"{name}:{fragments.reader()}:{zone}"
 
     def key(concern: Concern) -> str:
@@ -156,10 +158,9 @@ def concern_rows(user, concerns: list[Concern], *, zone, now, draw, name: str) -
             str(concern.touchpoint),
             str(concern.department),
             str(concern.owner_department or ""),
-            str(getattr(concern, "assignee", "") or ""),
-            getattr(concern, "follower_count", None),
             rules.may_see_identifiers(user, concern),
             is_overdue(concern, now),
+            *shows(concern),
         )
         return f"{prefix}:{concern.pk}:{version}"
 

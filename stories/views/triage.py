@@ -4,8 +4,9 @@ a page, each row a link to the concern's page, where the CX team acts on it.
 The admin keeps the same queue as a Wagtail report (stories.admin_views.TriageReportView) with
 the same filters and parameters: the CSV and XLSX exports come from there, and this page links
 to them with its filters. This page is the one the CX team works from every day, drawn as a
-portal page: a Wagtail admin page costs three times a portal page before it shows anything
-(bench/README.md). Leadership may look (with customer identifiers masked), not act.
+portal page: an empty Wagtail admin page costs twice an empty portal page, and the report
+more than twice this page (bench/README.md). Leadership may look (with customer identifiers
+masked), not act.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         now=now,
         draw=lambda concern: _row(user, concern, zone, now),
         name="triage-row",
+        shows=lambda concern: (str(concern.assignee or ""), concern.follower_count),
     )
     export = f"{reverse('stories_triage')}?{query.urlencode()}{'&' if query else ''}export="
     return render(

@@ -118,6 +118,7 @@ def _many(count: int, *, submitter, department, touchpoint) -> None:
                 department=department,
                 severity=["low", "medium", "high", "critical"][n % 4],
                 submitted_by=submitter,
+                assignee=submitter if n % 2 else None,
             )
             for n in range(count)
         ]

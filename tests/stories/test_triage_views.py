@@ -5,6 +5,7 @@ escaping, fresh rows after a change, and its cost at 10 and 200 concerns."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,15 @@ def test_counts_by_state_follow_the_other_filters_and_the_pages_count(client, cx
     assert "All <strong>5</strong>" in compact
     assert f'href="{QUEUE}?severity=high&amp;state=closed"' in body
     assert "4 concerns" in body
+
+
+def test_in_korean_every_state_count_has_its_own_name(client, cx_lead):
+    make_concern(title="One")
+    client.force_login(cx_lead)
+    client.post("/language/", {"language": "ko", "next": QUEUE})
+    labels = re.findall(r'<a class="badge[^>]*>([^<]*)<strong>', _body(client))
+    assert "열림 " in labels and "진행 중 " in labels
+    assert len(labels) == 8 and len(set(labels)) == 8, labels
 
 
 def test_export_links_go_to_the_admin_report_with_the_filters(client, cx_lead):

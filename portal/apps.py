@@ -11,7 +11,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import admin_csp, signals  # noqa: F401  (signals connects receivers)
+        # signals connects receivers; auth and selectors register lookups (portal/lookups.py),
+        # so that every process, web or worker, starts a new generation when what they read
+        # changes.
+        from portal import admin_csp, auth, selectors, signals  # noqa: F401
         from portal.groups import groups_sync_after_migrate
 
         admin_csp.install()

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -5,6 +6,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+from portal import lookups
 
 
 def portal_site(request) -> SimpleNamespace:
@@ -47,3 +51,69 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 def user_display(user) -> str:
     """How allauth names a person in its messages: their name, not the generated username."""
     return user.get_full_name() or user.email
+
+
+# --- permissions and groups, kept in the shared cache (portal/lookups.py) ---------------------
+
+# A person's permissions and groups change when groups, permissions or memberships change.
+AUTH_LOOKUP = lookups.register(
+    "auth",
+    models=("auth.Group", "auth.Permission", "contenttypes.ContentType"),
+    relations=(
+        (settings.AUTH_USER_MODEL, "groups"),
+        (settings.AUTH_USER_MODEL, "user_permissions"),
+        ("auth.Group", "permissions"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What a person may do (ModelBackend's "app_label.codename" strings) and their groups."""
+
+    permissions: frozenset[str]
+    groups: frozenset[str]
+
+
+def rights_of(user) -> Rights:
+    """The person's permissions and group names, kept in the shared cache (portal/lookups.py)
+    and remembered on the user object for the request. Call with an active, signed-in user."""
+    rights = getattr(user, "_portal_rights", None)
+    if rights is None:
+        # A superuser holds every permission: the flag is part of what is kept.
+        rights = lookups.remembered(
+            AUTH_LOOKUP.name,
+            f"rights:{user.pk}:{user.is_superuser:d}",
+            lambda: Rights(
+                permissions=frozenset(ModelBackend().get_all_permissions(user)),
+                groups=frozenset(user.groups.values_list("name", flat=True)),
+            ),
+        )
+        user._portal_rights = rights
+    return rights
+
+
+class SharedCacheModelBackend(ModelBackend):
+    """Django's ModelBackend with each person's permissions kept in the shared cache.
+
+    ModelBackend reads them with two queries on the first check of every request and keeps
+    them on the user object (`_perm_cache`) for the rest of it; this keeps them across
+    requests and processes, until a group, permission or membership changes. It is first in
+    AUTHENTICATION_BACKENDS, so its `_perm_cache` is the one allauth's backend (a
+    ModelBackend too) finds when a check falls through to it. Everything else is
+    ModelBackend's: inactive people have no rights, object permissions are not handled.
+    """
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(rights_of(user_obj).permissions)
+        return user_obj._perm_cache
+
+
+def group_names(user) -> frozenset[str]:
+    """The names of the person's groups (none when signed out or inactive)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return rights_of(user).groups

@@ -90,8 +90,8 @@ def socialaccount_providers(env: Env) -> dict:
 # Backends Django ships, by URL scheme. Per-process memory (locmem) is left out on purpose:
 # rate limits kept there would count each worker on its own and forget on restart.
 _CACHE_BACKENDS = {
-    "redis": "django.core.cache.backends.redis.RedisCache",
-    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "redis": "portal.cache.RedisCache",
+    "rediss": "portal.cache.RedisCache",
     "db": "django.core.cache.backends.db.DatabaseCache",
 }
 

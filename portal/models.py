@@ -6,14 +6,17 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
+
+from portal import lookups
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -192,6 +195,29 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("portal settings")
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, kept in the shared cache (portal/lookups.py) by
+        host and port: every portal page draws them in its header, and Wagtail reads the site
+        and then its settings, two queries a page, while a portal page not served by Wagtail
+        needs the site for nothing else."""
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            # Wagtail's own way of naming the site a request is for (Site._find_for_request).
+            where = f"{split_domain_port(request._get_raw_host())[0]}:{request.get_port()}"
+            site_settings = lookups.remembered(
+                SITE_SETTINGS.name, where, lambda: cls.for_site(Site.find_for_request(request))
+            )
+            site_settings._request = request
+            setattr(request, attr_name, site_settings)
+        return getattr(request, attr_name)
+
+
+# The host-to-site mapping and each site's settings.
+SITE_SETTINGS = lookups.register(
+    "site-settings", models=("wagtailcore.Site", "portal.PortalSettings")
+)
 
 
 class HomePage(Page):

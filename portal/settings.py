@@ -146,7 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with permissions kept in the shared cache (portal/lookups.py).
+    "portal.auth.SharedCacheModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -165,10 +166,15 @@ CACHES = {"default": cache_from_url(env.str("CACHE_URL", "db://portal_cache"))}
 # Rendered fragments (portal/fragments.py: story cards, filter forms) likewise: their keys name
 # the version of what they show, so a process's own copy is never of the wrong thing; only a
 # rename of a department, touchpoint or tag reaches another process's copies when they expire.
+# Lookups (portal/lookups.py: permissions, site settings, the reader's profile, departments)
+# only on Redis: kept in each process's memory a permission taken away would outlive the change
+# in the other processes, and on the database cache a lookup costs the query it saves.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["renditions"] = {**CACHES["default"], "KEY_PREFIX": "renditions"}
     CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": "fragments", "TIMEOUT": 3600}
+    CACHES["lookups"] = {**CACHES["default"], "KEY_PREFIX": "lookups"}
 else:
+    CACHES["lookups"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     CACHES["renditions"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": 300,

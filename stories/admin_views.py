@@ -31,13 +31,18 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from portal.models import Department
 from stories import rules
+from stories.forms.triage import (
+    ANY,
+    KIND_CHOICES,
+    LABELS,
+    STATE_CHOICES,
+    triage_filters,
+    with_open_state,
+)
 from stories.masking import mask_identifiers, mask_reference
 from stories.models import Concern, Severity
 from stories.selectors import triage as selectors
-
-STATE_OPEN = "open"
-STATE_ALL = "all"
-UNCLASSIFIED = "unclassified"
+from stories.selectors.triage import STATE_ALL, STATE_OPEN
 
 
 def concern_url(pk: int) -> str:
@@ -74,49 +79,37 @@ def _departments(request):
 
 
 class TriageFilterSet(WagtailFilterSet):
+    """The queue's filters as the admin report takes them; it filters with the portal queue's
+    selector (stories.forms.triage, stories.selectors.triage)."""
+
     state = django_filters.ChoiceFilter(
-        label=_("State"),
-        choices=[
-            (STATE_OPEN, _("Open (new, acknowledged, in progress)")),
-            *Concern.State.choices,
-            (STATE_ALL, _("Any state")),
-        ],
+        label=LABELS["state"],
+        choices=STATE_CHOICES,
         empty_label=None,
         initial=STATE_OPEN,
-        method="filter_state",
         widget=forms.RadioSelect,
     )
     severity = django_filters.MultipleChoiceFilter(
-        label=_("How bad it is"), choices=Severity.choices, widget=forms.CheckboxSelectMultiple
+        label=LABELS["severity"], choices=Severity.choices, widget=forms.CheckboxSelectMultiple
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Classification"),
-        choices=[
-            (UNCLASSIFIED, _("Not classified yet")),
-            (Concern.Kind.SYSTEMIC, _("Systemic")),
-            (Concern.Kind.INDIVIDUAL, _("Individual")),
-        ],
-        empty_label=_("Any"),
-        method="filter_kind",
-        widget=forms.RadioSelect,
+        label=LABELS["kind"], choices=KIND_CHOICES, empty_label=ANY, widget=forms.RadioSelect
     )
     touchpoint = django_filters.ModelChoiceFilter(
-        label=_("Touchpoint"), queryset=_touchpoints, empty_label=_("Any")
+        label=LABELS["touchpoint"], queryset=_touchpoints, empty_label=ANY
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("Department where it was seen"), queryset=_departments, empty_label=_("Any")
+        label=LABELS["department"], queryset=_departments, empty_label=ANY
     )
     owner_department = django_filters.ModelChoiceFilter(
-        label=_("Owner department"), queryset=_departments, empty_label=_("Any")
+        label=LABELS["owner_department"], queryset=_departments, empty_label=ANY
     )
-    overdue = django_filters.BooleanFilter(
-        label=_("Past due"), method="filter_overdue", widget=BooleanRadioSelect
-    )
+    overdue = django_filters.BooleanFilter(label=LABELS["overdue"], widget=BooleanRadioSelect)
     waiting_for_owner = django_filters.BooleanFilter(
-        label=_("Waiting for an owner"), method="filter_waiting", widget=BooleanRadioSelect
+        label=LABELS["waiting_for_owner"], widget=BooleanRadioSelect
     )
     created_at = django_filters.DateFromToRangeFilter(
-        label=_("Filed"), widget=DateRangePickerWidget
+        label=LABELS["created_at"], widget=DateRangePickerWidget
     )
 
     class Meta:
@@ -134,47 +127,21 @@ class TriageFilterSet(WagtailFilterSet):
         ]
 
     def __init__(self, data=None, *args, **kwargs):
-        # The queue opens on the open concerns: no state asked for means "open".
-        if data is not None and not data.get("state"):
-            data = data.copy()
-            data["state"] = STATE_OPEN
-        super().__init__(data, *args, **kwargs)
+        super().__init__(with_open_state(data), *args, **kwargs)
 
-    def filter_state(self, queryset, name, value):
-        if value == STATE_ALL:
-            return queryset
-        if value == STATE_OPEN:
-            return queryset.filter(selectors.open_q())
-        return queryset.filter(state=value)
+    def triage_filters(self) -> selectors.TriageFilters:
+        """What is asked for; a filter in error counts as "any"."""
+        self.is_valid()
+        return triage_filters(getattr(self.form, "cleaned_data", {}))
 
-    def filter_kind(self, queryset, name, value):
-        return queryset.filter(kind="" if value == UNCLASSIFIED else value)
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = selectors.overdue_q(timezone.now())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-    def filter_waiting(self, queryset, name, value):
-        waiting = selectors.waiting_for_owner_q()
-        return queryset.filter(waiting) if value else queryset.exclude(waiting)
-
-    def filter_queryset_except(self, queryset: QuerySet, skip: str) -> QuerySet:
-        """Every filter asked for but one: what the counts by state are counted over."""
-        if not self.is_valid():
-            return queryset
-        for name, value in self.form.cleaned_data.items():
-            if name != skip:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return selectors.filter_concerns(queryset, self.triage_filters(), now=timezone.now())
 
 
-def state_links(filters: TriageFilterSet | None, query, url: str) -> list[dict]:
+def state_links(filters: selectors.TriageFilters, query, url: str) -> list[dict]:
     """Counts by state over the other filters asked for, each a link that picks the state
     (keeping the other parameters of `query`, a QueryDict without the page)."""
-    base = Concern.objects.all()
-    counted = filters.filter_queryset_except(base, "state") if filters else base
-    counts = selectors.state_counts(counted)
-    current = filters.form.cleaned_data.get("state") if filters and filters.is_valid() else ""
+    counts = selectors.triage_state_counts(filters, now=timezone.now())
     query = query.copy()
     links = []
     choices = [(STATE_OPEN, gettext("Open")), *Concern.State.choices, (STATE_ALL, gettext("All"))]
@@ -185,7 +152,7 @@ def state_links(filters: TriageFilterSet | None, query, url: str) -> list[dict]:
                 "label": label,
                 "count": counts.get(value, 0),
                 "url": f"{url}?{query.urlencode()}",
-                "current": value == (current or STATE_OPEN),
+                "current": value == filters.state,
             }
         )
     return links
@@ -355,7 +322,7 @@ class TriageReportView(ReportView):
         query = self.request.GET.copy()
         for param in (self.page_kwarg, "export", "_w_filter_fragment"):
             query.pop(param, None)
-        return state_links(self.filters, query, self.index_url)
+        return state_links(self.filters.triage_filters(), query, self.index_url)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

@@ -11,3 +11,5 @@ class StoriesConfig(AppConfig):
         from stories import signals
 
         signals.connect()
+        # They register lookups (portal/lookups.py): every process must see their models change.
+        from stories.selectors import concern, story  # noqa: F401

@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 from portal import groups
+from portal.auth import group_names
+from portal.selectors import viewer_profile
 from stories.models import Concern
 
 
 def is_cx(user) -> bool:
-    """In the CX team (or a superuser). Remembered on the user object for the request."""
+    """In the CX team (or a superuser)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    cached = getattr(user, "_stories_is_cx", None)
-    if cached is None:
-        cached = user.is_superuser or user.groups.filter(name=groups.CX_TEAM).exists()
-        user._stories_is_cx = cached
-    return cached
+    return user.is_superuser or groups.CX_TEAM in group_names(user)
 
 
 def department_id_of(user) -> int | None:
-    """The person's department, remembered on the user object for the request."""
-    if not user.is_authenticated:
-        return None
-    cached = getattr(user, "_stories_department_id", False)
-    if cached is False:
-        from portal.models import Profile
-
-        cached = (
-            Profile.objects.filter(user_id=user.pk).values_list("department_id", flat=True).first()
-        )
-        user._stories_department_id = cached
-    return cached
-
-
-def remember_profile(user, profile) -> None:
-    """Let department_id_of use a profile the caller has already loaded (saves a query)."""
-    if profile is not None and user.is_authenticated:
-        user._stories_department_id = profile.department_id
+    """The person's department."""
+    profile = viewer_profile(user=user)
+    return profile.department_id if profile is not None else None
 
 
 def is_owner(user, concern: Concern) -> bool:

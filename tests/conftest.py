@@ -132,3 +132,21 @@ def slack_live(settings, slack_fake):
     settings.SLACK_SIGNING_SECRET = "test-signing-secret"
     settings.SLACK_API_URL = slack_fake.url
     return slack_fake
+
+
+@pytest.fixture
+def kept_lookups(settings):
+    """portal/lookups.py keeping values, as on Redis, wherever the tests run (without Redis the
+    lookups cache is Django's dummy cache, which keeps nothing)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "lookups": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kept-lookups",
+        },
+    }
+    caches["lookups"].clear()
+    yield caches["lookups"]
+    caches["lookups"].clear()

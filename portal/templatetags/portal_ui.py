@@ -10,7 +10,9 @@ import uuid
 
 from django import template
 from django.http import QueryDict
+from django.template.base import render_value_in_context
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal import fragments, ui
@@ -54,19 +56,23 @@ def data_table(context, columns, rows, sort="", page=None, caption="", empty=Non
     query = _query(context)
     return {
         "headers": ui.table_headers(columns, query, sort),
-        # Each cell knows its column, so numbers line up right under a right-aligned header.
-        "rows": [
-            [
-                {"value": cell, "numeric": column.numeric}
-                for cell, column in zip(row, columns, strict=True)
-            ]
-            for row in rows
-        ],
+        "rows": [_table_row(context, columns, row) for row in rows],
         "page": page,
         **(ui.pager(page, query) if page is not None else {}),
         "caption": caption,
         "empty": empty if empty is not None else _("Nothing to show."),
     }
+
+
+def _table_row(context, columns, row) -> SafeString:
+    """One row's HTML. Drawn here rather than by a loop in the template: a page of twenty
+    rows is two hundred cells, each costing the template engine more than its own query."""
+    cells = []
+    for cell, column in zip(row, columns, strict=True):
+        # Each cell knows its column, so numbers line up right under a right-aligned header.
+        start = '<td class="numeric">' if column.numeric else "<td>"
+        cells.append(f"{start}{render_value_in_context(cell, context)}</td>")
+    return mark_safe(f"<tr>{''.join(cells)}</tr>")  # noqa: S308 - each cell escaped as {{ }}
 
 
 @register.inclusion_tag("components/pagination.html", takes_context=True)

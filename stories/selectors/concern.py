@@ -11,12 +11,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from wagtail.search.backends import get_search_backend
 
+from portal import lookups
 from portal.models import Department
 from stories import rules
 from stories.masking import mask_identifiers, mask_reference
 from stories.models import Concern, ConcernEvent, ConcernFollower, Severity
 
 State = Concern.State
+# Named, not imported: stories does not import ambassadors (DESIGN.md, "Rooms and doors").
+TOUCHPOINT = "ambassadors.Touchpoint"
 
 # `?sort=` keys the list accepts, each with the order it stands for (ascending).
 SEVERITY_RANK = Case(
@@ -201,6 +204,27 @@ def departments() -> QuerySet[Department]:
 
 def touchpoints() -> QuerySet:
     return apps.get_model("ambassadors", "Touchpoint").objects.order_by("order", "name")
+
+
+# The departments and touchpoints that every list's filters offer, kept in the shared cache.
+CHOICES = lookups.register("stories-choices", models=("portal.Department", TOUCHPOINT))
+
+
+def department_list() -> list[Department]:
+    """`departments()`, kept in the shared cache (portal/lookups.py)."""
+    return _choices()[0]
+
+
+def touchpoint_list() -> list:
+    """`touchpoints()`, kept in the shared cache (portal/lookups.py)."""
+    return _choices()[1]
+
+
+def _choices() -> tuple[list, list]:
+    # Both in one value: every page that offers one offers the other (one round trip).
+    return lookups.remembered(
+        CHOICES.name, "all", lambda: (list(departments()), list(touchpoints()))
+    )
 
 
 # --- home and profile ---------------------------------------------------------------------

@@ -25,11 +25,12 @@ from django.utils.text import Truncator
 from wagtail.images import get_image_model
 from wagtail.search.backends import get_search_backend
 
-from portal import fragments
+from portal import fragments, lookups
 from portal.models import Department
 from stories import masking, rules
 from stories.models import Story, StoryTag, StoryThanks
 
+TOUCHPOINT = "ambassadors.Touchpoint"  # named, not imported (DESIGN.md, "Rooms and doors")
 THUMBNAIL = "fill-480x270"
 DETAIL_IMAGE = "max-960x720"
 PAGE_SIZE = 20
@@ -101,8 +102,23 @@ class FilterOptions:
     tags: list[tuple[str, str]] = field(default_factory=list)  # (slug, name), on live stories
 
 
+# What the story forms and filters offer: departments, touchpoints and the tags on live
+# stories (a story's save or publication changes those), kept in the shared cache.
+OPTIONS = lookups.register(
+    "story-options",
+    models=("portal.Department", TOUCHPOINT, "taggit.Tag", "stories.StoryTag", "stories.Story"),
+)
+
+
 def story_options(*, with_tags: bool = False) -> FilterOptions:
-    """Every department and touchpoint (and the tags on live stories): two or three queries."""
+    """Every department and touchpoint (and the tags on live stories), kept in the shared
+    cache (portal/lookups.py); two or three queries when read anew."""
+    return lookups.remembered(
+        OPTIONS.name, f"tags:{with_tags:d}", lambda: _story_options(with_tags=with_tags)
+    )
+
+
+def _story_options(*, with_tags: bool) -> FilterOptions:
     touchpoint_model = Story._meta.get_field("touchpoint").related_model
     touchpoints = list(touchpoint_model.objects.order_by("order", "name"))
     departments = list(Department.objects.order_by("name").values_list("pk", "slug", "name"))

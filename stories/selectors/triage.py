@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from portal import fragments, lookups
 from stories.models import Concern, ConcernFollower, Severity
 from stories.similarity import keywords, similarity
 
@@ -80,6 +81,80 @@ def overdue_q(now: datetime.datetime) -> Q:
 def waiting_for_owner_q() -> Q:
     """Open and no department owns it yet."""
     return open_q() & Q(owner_department__isnull=True)
+
+
+# The queue's state filter takes a state, or one of these.
+STATE_OPEN = "open"
+STATE_ALL = "all"
+# The classification filter's value for concerns not classified yet.
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class TriageFilters:
+    """What the triage queue is narrowed to: the portal's queue and the admin report (its
+    export) read the same parameters into one of these and filter with `filter_concerns`."""
+
+    state: str = STATE_OPEN  # a state, STATE_OPEN or STATE_ALL
+    severities: tuple[str, ...] = ()
+    kind: str = ""  # "", UNCLASSIFIED or a Concern.Kind
+    touchpoint_id: int | None = None
+    department_id: int | None = None
+    owner_department_id: int | None = None
+    overdue: bool | None = None
+    waiting_for_owner: bool | None = None
+    filed_from: datetime.datetime | None = None  # inclusive
+    filed_until: datetime.datetime | None = None  # inclusive
+
+
+def filter_concerns(
+    queryset: QuerySet[Concern], filters: TriageFilters, *, now: datetime.datetime
+) -> QuerySet[Concern]:
+    """The concerns of `queryset` that the filters keep."""
+    if filters.state == STATE_OPEN:
+        queryset = queryset.filter(open_q())
+    elif filters.state != STATE_ALL:
+        queryset = queryset.filter(state=filters.state)
+    if filters.severities:
+        queryset = queryset.filter(severity__in=filters.severities)
+    if filters.kind:
+        queryset = queryset.filter(kind="" if filters.kind == UNCLASSIFIED else filters.kind)
+    for name, value in (
+        ("touchpoint_id", filters.touchpoint_id),
+        ("department_id", filters.department_id),
+        ("owner_department_id", filters.owner_department_id),
+    ):
+        if value is not None:
+            queryset = queryset.filter(**{name: value})
+    for flag, q in (
+        (filters.overdue, overdue_q(now)),
+        (filters.waiting_for_owner, waiting_for_owner_q()),
+    ):
+        if flag is not None:
+            queryset = queryset.filter(q) if flag else queryset.exclude(q)
+    if filters.filed_from is not None:
+        queryset = queryset.filter(created_at__gte=filters.filed_from)
+    if filters.filed_until is not None:
+        queryset = queryset.filter(created_at__lte=filters.filed_until)
+    return queryset
+
+
+# Counts by state over the queue's other filters, kept in the shared cache until a concern
+# changes: the CX team opens the queue many times between two changes, and counting every
+# concern costs the queue more than its twenty rows.
+COUNTS = lookups.register("triage-counts", models=("stories.Concern",))
+
+
+def triage_state_counts(filters: TriageFilters, *, now: datetime.datetime) -> dict[str, int]:
+    """`state_counts` of the concerns the filters other than the state keep."""
+    others = replace(filters, state=STATE_ALL)
+
+    def count() -> dict[str, int]:
+        return state_counts(filter_concerns(Concern.objects.all(), others, now=now))
+
+    if others.overdue is not None:
+        return count()  # what is past due changes by the minute, not with the concerns
+    return lookups.remembered(COUNTS.name, fragments.digest(others), count)
 
 
 def state_counts(queryset: QuerySet[Concern]) -> dict[str, int]:

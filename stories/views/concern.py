@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import fragments
-from portal.selectors import profile_for
+from portal.selectors import viewer_profile
 from portal.ui import Column, sort_param
 from stories import rules
 from stories.forms import concern as forms
@@ -82,7 +82,7 @@ def is_overdue(concern: Concern, now=None) -> bool:
 
 
 def viewer_zone(user):
-    profile = profile_for(user=user)
+    profile = viewer_profile(user=user)
     return profile.effective_timezone if profile else timezone.get_default_timezone()
 
 
@@ -173,8 +173,8 @@ def date_text(day) -> str:
 
 @require_GET
 def concern_list(request: HttpRequest) -> HttpResponse:
-    departments = list(selectors.departments())
-    touchpoints = list(selectors.touchpoints())
+    departments = selectors.department_list()
+    touchpoints = selectors.touchpoint_list()
     form = forms.ConcernFilterForm(request.GET, touchpoints=touchpoints, departments=departments)
     sort = sort_param(request, selectors.SORTS, default=selectors.DEFAULT_SORT)
     queryset = selectors.concern_list(user=request.user, sort=sort, **form.filters())
@@ -244,7 +244,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                         reverse("stories:concern_detail", args=[concern.pk])
                     )
     else:
-        profile = profile_for(user=request.user)
+        profile = viewer_profile(user=request.user)
         form = forms.ConcernForm(
             initial={"department_id": profile.department_id if profile else None}
         )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import fragments
-from portal.selectors import profile_for
+from portal.selectors import viewer_profile
 from stories import rules
 from stories.forms.story import StoryEditForm, StoryFilterForm, StoryForm, initial_from
 from stories.selectors import FRAGMENTS
@@ -86,7 +86,7 @@ def _file_form(request: HttpRequest, form_class, **kwargs):
 
 @require_http_methods(["GET", "POST"])
 def story_new(request: HttpRequest) -> HttpResponse:
-    profile = profile_for(user=request.user)
+    profile = viewer_profile(user=request.user)
     initial = {
         "language": translation.get_language() or "",
         "department_ids": [profile.department_id] if profile and profile.department_id else [],

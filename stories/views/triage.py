@@ -11,7 +11,6 @@ masked), not act.
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_filters.widgets import SuffixedMultiWidget
 
 from portal.ui import Column, sort_param
 from stories import rules
-from stories.admin_views import TriageFilterSet, state_links
+from stories.admin_views import state_links
+from stories.forms.triage import TriageFilterForm
 from stories.selectors import concern as concern_selectors
 from stories.selectors import triage as selectors
 from stories.views.concern import (
@@ -58,54 +57,6 @@ COLUMNS = [
 NOT_FILTERS = ("page", "sort")
 
 
-class DateRangeInput(SuffixedMultiWidget):
-    """ "Filed" from and until as the browser's date inputs, under the parameter names of the
-    admin report's date range picker (created_at_from, created_at_to)."""
-
-    suffixes = ["from", "to"]
-    use_fieldset = True
-
-    def __init__(self, attrs=None):
-        date = {"type": "date"}
-        super().__init__(
-            [
-                forms.DateInput({**date, "aria-label": _("From")}, format="%Y-%m-%d"),
-                forms.DateInput({**date, "aria-label": _("Until")}, format="%Y-%m-%d"),
-            ],
-            attrs,
-        )
-
-    def decompress(self, value):
-        return [value.start, value.stop] if value else [None, None]
-
-
-def _filters(request: HttpRequest) -> TriageFilterSet:
-    """The admin report's filters, drawn for the portal."""
-    filters = TriageFilterSet(
-        request.GET.copy(), queryset=selectors.triage_queryset(), request=request
-    )
-    fields = filters.form.fields
-    # The admin's date picker needs the admin's scripts; the portal uses the browser's own.
-    fields["created_at"].widget = DateRangeInput()
-    # Departments and touchpoints as plain choices read once (a model choice field reads its
-    # table each time its choices are listed); the filters take the id as they took the row.
-    departments = [(d.pk, d.name) for d in concern_selectors.departments()]
-    touchpoints = [(t.pk, str(t)) for t in concern_selectors.touchpoints()]
-    for name, choices in (
-        ("touchpoint", touchpoints),
-        ("department", departments),
-        ("owner_department", departments),
-    ):
-        fields[name] = forms.TypedChoiceField(
-            label=fields[name].label,
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", _("Any")), *choices],
-        )
-    return filters
-
-
 def _row(user, concern, zone, now) -> list:
     return [
         title_cell(user, concern),
@@ -129,17 +80,23 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("stories.view_concern"):
         raise PermissionDenied
-    filters = _filters(request)
+    form = TriageFilterForm(
+        request.GET,
+        touchpoints=concern_selectors.touchpoint_list(),
+        departments=concern_selectors.department_list(),
+    )
+    filters = form.filters()
     sort = sort_param(request, SORTS, default=DEFAULT_SORT)
-    concerns = concern_selectors.ordered(filters.qs, sort)
+    concerns = concern_selectors.ordered(
+        selectors.filter_concerns(selectors.triage_queryset(), filters, now=timezone.now()), sort
+    )
     query = request.GET.copy()
     for name in NOT_FILTERS:
         query.pop(name, None)
     links = state_links(filters, query, reverse("stories:triage"))
     paginator = Paginator(concerns, PER_PAGE)
-    if filters.is_valid():
-        # The counts by state have counted this page's concerns already (the current state's).
-        paginator.count = next(link["count"] for link in links if link["current"])
+    # The counts by state have counted this page's concerns already (the current state's).
+    paginator.count = next(link["count"] for link in links if link["current"])
     page = paginator.get_page(request.GET.get("page"))
     zone, now = viewer_zone(user), timezone.now()
     rows = concern_rows(
@@ -156,7 +113,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         request,
         "stories/triage_queue.html",
         {
-            "form": filters.form,
+            "form": form,
             "columns": COLUMNS,
             "rows": rows,
             "page": page,
@@ -165,7 +122,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "may_triage": rules.may_triage(user),
             "export_csv": export + "csv",
             "export_xlsx": export + "xlsx",
-            "filtered": any(request.GET.get(name) for name in filters.form.fields),
+            "filtered": any(request.GET.get(name) for name in form.fields),
         },
     )
 

@@ -15,7 +15,6 @@ from wagtail import hooks
 
 from portal.home import HOOK, PROFILE_HOOK, Section
 from portal.ui import NAV_HOOK, NavItem
-from stories import rules
 from stories.models import Concern
 from stories.selectors import concern as selectors
 
@@ -38,7 +37,6 @@ def _with_state(user, concern: Concern):
 
 @hooks.register(HOOK)
 def department_concerns_section(*, user, profile) -> Section:
-    rules.remember_profile(user, profile)
     department = profile.department if profile is not None else None
     if department is None:
         return Section(
@@ -61,7 +59,6 @@ def department_concerns_section(*, user, profile) -> Section:
 
 @hooks.register(HOOK)
 def my_concerns_section(*, user, profile) -> Section:
-    rules.remember_profile(user, profile)
     concerns = selectors.my_open_concerns(user=user)
     return Section(
         key="my_concerns",
@@ -101,7 +98,6 @@ def _outcome(user, concern: Concern):
 
 @hooks.register(PROFILE_HOOK)
 def concerns_filed_section(*, user, profile) -> Section:
-    rules.remember_profile(user, profile)
     concerns = selectors.concerns_filed_by(user=user)
     return Section(
         key="my_concerns_filed",

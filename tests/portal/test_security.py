@@ -72,10 +72,7 @@ def test_wagtails_password_reset_is_not_offered(client, new_hire):
 
 def test_the_cache_is_shared_between_processes(settings):
     backend = settings.CACHES["default"]["BACKEND"]
-    assert backend in {
-        "django.core.cache.backends.redis.RedisCache",
-        "django.core.cache.backends.db.DatabaseCache",
-    }
+    assert backend in {"portal.cache.RedisCache", "django.core.cache.backends.db.DatabaseCache"}
     # A second connection, as another worker would open, sees what this one wrote.
     caches["default"].set("shared-probe", "seen", 30)
     assert caches.create_connection("default").get("shared-probe") == "seen"
@@ -83,7 +80,7 @@ def test_the_cache_is_shared_between_processes(settings):
 
 def test_cache_url_reads_redis_and_the_database_and_refuses_process_memory():
     redis = cache_from_url("redis://cache:6379/2")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "portal.cache.RedisCache"
     assert redis["LOCATION"] == "redis://cache:6379/2"
     assert redis["OPTIONS"]["socket_timeout"] == 2
     assert cache_from_url("db://portal_cache") == {

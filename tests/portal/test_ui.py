@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils.html import format_html
 from wagtail import hooks
 
 from portal import ui
@@ -172,11 +173,22 @@ def test_table_headers_link_to_sorts_keeping_other_params_and_say_aria_sort():
     assert '<th scope="col">State</th>' in html  # not sortable: no link, no aria-sort
     assert 'href="?q=a+b&amp;sort=n"' in html
     assert html.count("aria-sort=") == 1
-    assert "<td>&lt;Ann&gt;</td>" in html
+    assert "<tr><td>&lt;Ann&gt;</td><td>open</td><td>1</td></tr>" in html
 
     html = _render("{% data_table columns rows sort='-name' %}", request, columns=COLUMNS, rows=[])
     assert 'aria-sort="descending"><a class="sort" href="?q=a+b&amp;sort=name">' in html
     assert 'colspan="3" class="empty">Nothing to show.' in html
+
+
+def test_table_cells_keep_html_made_safe_and_escape_the_rest():
+    columns = [Column("name", "Name"), Column("note", "Note"), Column("n", "N", numeric=True)]
+    html = _render(
+        "{% data_table columns rows %}",
+        columns=columns,
+        rows=[[format_html("<a href='/x'>{}</a>", "<b>"), "<!channel>", 1234]],
+    )
+    assert "<td><a href='/x'>&lt;b&gt;</a></td><td>&lt;!channel&gt;</td>" in html
+    assert '<td class="numeric">1234</td>' in html
 
 
 def test_pagination_links_keep_the_other_params():

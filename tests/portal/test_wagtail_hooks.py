@@ -10,7 +10,11 @@ OUTBOX_LIST = "/admin/outbox/"
 
 
 def _list_queries(client, url, django_assert_max_num_queries, limit):
-    client.get(url)  # the first request of a site creates its settings row; count the rest
+    # The first request of a site creates its settings row, which starts a new generation of
+    # the settings kept in the shared cache (portal/lookups.py): the second reads them anew and
+    # keeps them. Count the third, as every request after it costs.
+    client.get(url)
+    client.get(url)
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -190,3 +190,20 @@ def test_departments_list_in_name_order(ambassador, cx_lead, touchpoint, departm
     expected = list(Department.objects.order_by("name").values_list("name", flat=True))
     assert [name for _slug, name in selectors.story_options().departments] == expected
     assert expected[0] == "Alpha"
+
+
+def test_filter_options_are_kept_until_a_story_or_a_tag_changes(
+    kept_lookups, ambassador, cx_lead, touchpoint, department, django_assert_num_queries
+):
+    story_options = selectors.story_options
+    approve(submit(ambassador, touchpoint, department, tags=["refund"]), cx_lead)
+    assert [name for _slug, name in story_options(with_tags=True).tags] == ["refund"]
+    with django_assert_num_queries(0):
+        assert [name for _slug, name in story_options(with_tags=True).tags] == ["refund"]
+    approve(
+        submit(ambassador, touchpoint, department, title="Delivered early", tags=["speed"]), cx_lead
+    )
+    assert [name for _slug, name in story_options(with_tags=True).tags] == ["refund", "speed"]
+    touchpoint.name = "Checkout"
+    touchpoint.save()
+    assert "Checkout" in [label for _slug, label in story_options().touchpoints]

@@ -142,3 +142,70 @@ def test_digest_sections_list_a_few_and_count_all():
 )
 def test_markets_named_in_text(text, markets):
     assert triage.markets_in(text) == markets
+
+
+def test_counts_over_the_other_filters_are_kept_until_a_concern_changes(
+    kept_lookups, django_assert_num_queries
+):
+    make_concern(severity=Severity.HIGH)
+    make_concern(severity=Severity.LOW)
+    high = triage.TriageFilters(state=Concern.State.NEW, severities=(Severity.HIGH,))
+    assert triage.triage_state_counts(high, now=NOW)["new"] == 1
+    with django_assert_num_queries(0):
+        # another state asked for, the same other filters: the same counts
+        other_state = triage.TriageFilters(state=triage.STATE_ALL, severities=(Severity.HIGH,))
+        assert triage.triage_state_counts(other_state, now=NOW)["new"] == 1
+    concern = make_concern(severity=Severity.HIGH)
+    assert triage.triage_state_counts(high, now=NOW)["new"] == 2
+    concern.state = Concern.State.ACKNOWLEDGED
+    concern.save()
+    counts = triage.triage_state_counts(high, now=NOW)
+    assert (counts["new"], counts["acknowledged"], counts["all"]) == (1, 1, 2)
+
+
+def test_counts_of_what_is_past_due_are_never_kept(kept_lookups, django_assert_num_queries):
+    make_concern(due_at=NOW + datetime.timedelta(hours=1))
+    overdue = triage.TriageFilters(overdue=True)
+    assert triage.triage_state_counts(overdue, now=NOW)["open"] == 0
+    with django_assert_num_queries(1):
+        later = NOW + datetime.timedelta(hours=2)  # time passed, no concern changed
+        assert triage.triage_state_counts(overdue, now=later)["open"] == 1
+
+
+def test_filter_concerns_keeps_what_each_filter_asks_for():
+    billing, shop = touchpoint(), touchpoint("shop", "Online shop")
+    owner = DepartmentFactory(slug="billing-team", name="Billing team")
+    a = make_concern(title="A", severity=Severity.LOW, at=shop)
+    b = make_concern(
+        title="B",
+        severity=Severity.CRITICAL,
+        kind=Concern.Kind.SYSTEMIC,
+        owner_department=owner,
+        state=Concern.State.ACKNOWLEDGED,
+        due_at=NOW - datetime.timedelta(days=1),
+        created_at=NOW - datetime.timedelta(days=3),
+    )
+    c = make_concern(title="C", state=Concern.State.CLOSED, at=billing)
+    TF = triage.TriageFilters
+
+    def kept(filters):
+        return set(
+            triage.filter_concerns(Concern.objects.all(), filters, now=NOW).values_list(
+                "title", flat=True
+            )
+        )
+
+    assert kept(TF()) == {a.title, b.title}
+    assert kept(TF(state=triage.STATE_ALL)) == {a.title, b.title, c.title}
+    assert kept(TF(state=Concern.State.CLOSED)) == {c.title}
+    assert kept(TF(severities=(Severity.LOW, Severity.CRITICAL))) == {a.title, b.title}
+    assert kept(TF(kind=triage.UNCLASSIFIED)) == {a.title}
+    assert kept(TF(kind=Concern.Kind.SYSTEMIC)) == {b.title}
+    assert kept(TF(touchpoint_id=shop.pk)) == {a.title}
+    assert kept(TF(owner_department_id=owner.pk)) == {b.title}
+    assert kept(TF(overdue=True)) == {b.title}
+    assert kept(TF(overdue=False)) == {a.title}
+    assert kept(TF(waiting_for_owner=True)) == {a.title}
+    assert kept(TF(waiting_for_owner=False)) == {b.title}
+    assert kept(TF(filed_until=NOW - datetime.timedelta(days=2))) == {b.title}
+    assert kept(TF(filed_from=NOW - datetime.timedelta(days=2))) == {a.title}

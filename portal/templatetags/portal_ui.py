@@ -12,7 +12,7 @@ from django import template
 from django.http import QueryDict
 from django.template.base import render_value_in_context
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal import fragments, ui
@@ -71,7 +71,8 @@ def _table_row(context, columns, row) -> SafeString:
     for cell, column in zip(row, columns, strict=True):
         # Each cell knows its column, so numbers line up right under a right-aligned header.
         start = '<td class="numeric">' if column.numeric else "<td>"
-        cells.append(f"{start}{render_value_in_context(cell, context)}</td>")
+        text = cell if isinstance(cell, SafeData) else render_value_in_context(cell, context)
+        cells.append(f"{start}{text}</td>")
     return mark_safe(f"<tr>{''.join(cells)}</tr>")  # noqa: S308 - each cell escaped as {{ }}
 
 

@@ -54,10 +54,6 @@ def shown_reference(user, concern: Concern) -> str:
     return reference if rules.may_see_identifiers(user, concern) else mask_reference(reference)
 
 
-def concern_queryset() -> QuerySet[Concern]:
-    return Concern.objects.select_related("touchpoint", "department", "owner_department")
-
-
 def concern_get(*, pk: int) -> Concern | None:
     return (
         Concern.objects.select_related(
@@ -119,12 +115,14 @@ def concern_list(
     q: str = "",
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Concern]:
-    """Concerns for the list page, filtered and ordered (everyone signed in reads them all).
+    """Concerns for the list page, filtered and ordered (everyone signed in reads them all),
+    without their touchpoint and departments: `attach_places` gives them from the filters'
+    choices, already read.
 
     `state` is a state or "open"; `kind` is a kind or "unclassified"; `mine` is what the
     person filed or follows; `involving_department_id` is seen in or owned by that department.
     """
-    queryset = concern_queryset()
+    queryset = Concern.objects.all()
     if state == "open":
         queryset = queryset.filter(state__in=Concern.OPEN_STATES)
     elif state in State.values:
@@ -210,32 +208,46 @@ def touchpoints() -> QuerySet:
 CHOICES = lookups.register("stories-choices", models=("portal.Department", TOUCHPOINT))
 
 
-def department_list() -> list[Department]:
-    """`departments()`, kept in the shared cache (portal/lookups.py)."""
-    return _choices()[0]
-
-
-def touchpoint_list() -> list:
-    """`touchpoints()`, kept in the shared cache (portal/lookups.py)."""
-    return _choices()[1]
-
-
-def _choices() -> tuple[list, list]:
-    # Both in one value: every page that offers one offers the other (one round trip).
+def filter_choices() -> tuple[list[Department], list]:
+    """`departments()` and `touchpoints()`, kept in the shared cache (portal/lookups.py): every
+    page that offers one in its filters offers the other, so both come in one round trip."""
     return lookups.remembered(
         CHOICES.name, "all", lambda: (list(departments()), list(touchpoints()))
     )
 
 
-# --- home and profile ---------------------------------------------------------------------
+def attach_places(concerns: list[Concern], departments: list, touchpoints: list) -> None:
+    """Give each concern its touchpoint, department and owner department from these lists
+    (`filter_choices`) instead of joining them in every list's query. One not in the lists
+    (added since they were read) is read when used, as without this."""
+    by_id = {department.pk: department for department in departments}
+    touchpoint_by_id = {touchpoint.pk: touchpoint for touchpoint in touchpoints}
+    for concern in concerns:
+        for field, found in (
+            ("touchpoint", touchpoint_by_id.get(concern.touchpoint_id)),
+            ("department", by_id.get(concern.department_id)),
+            ("owner_department", by_id.get(concern.owner_department_id)),
+        ):
+            if found is not None:
+                Concern._meta.get_field(field).set_cached_value(concern, found)
+
+
+# What is read of the concerns for every home page (its places, the triage queue's counts),
+# kept in the shared cache until a concern or a follower changes (portal/lookups.py).
+CONCERNS = lookups.register("concerns", models=("stories.Concern", "stories.ConcernFollower"))
 
 
 def department_concerns(*, department_id: int, limit: int = 5) -> list[Concern]:
-    """Open concerns seen in or owned by a department, newest first (one query)."""
-    return list(
-        Concern.objects.filter(state__in=Concern.OPEN_STATES)
-        .filter(Q(department_id=department_id) | Q(owner_department_id=department_id))
-        .order_by("-created_at", "-pk")[:limit]
+    """Open concerns seen in or owned by a department, newest first (one query when not
+    kept)."""
+    return lookups.remembered(
+        CONCERNS.name,
+        f"department:{department_id}:{limit}",
+        lambda: list(
+            Concern.objects.filter(state__in=Concern.OPEN_STATES)
+            .filter(Q(department_id=department_id) | Q(owner_department_id=department_id))
+            .order_by("-created_at", "-pk")[:limit]
+        ),
     )
 
 
@@ -251,11 +263,15 @@ def _filed_or_followed(user) -> QuerySet:
 
 
 def my_open_concerns(*, user, limit: int = 5) -> list[Concern]:
-    """Open concerns the person filed or follows, newest first (one query)."""
-    return list(
-        Concern.objects.filter(state__in=Concern.OPEN_STATES)
-        .filter(pk__in=_filed_or_followed(user))
-        .order_by("-created_at", "-pk")[:limit]
+    """Open concerns the person filed or follows, newest first (one query when not kept)."""
+    return lookups.remembered(
+        CONCERNS.name,
+        f"person:{user.pk}:{limit}",
+        lambda: list(
+            Concern.objects.filter(state__in=Concern.OPEN_STATES)
+            .filter(pk__in=_filed_or_followed(user))
+            .order_by("-created_at", "-pk")[:limit]
+        ),
     )
 
 

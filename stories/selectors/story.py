@@ -102,10 +102,11 @@ class FilterOptions:
     tags: list[tuple[str, str]] = field(default_factory=list)  # (slug, name), on live stories
 
 
-# What the story forms and filters offer: departments, touchpoints and the tags on live
-# stories (a story's save or publication changes those), kept in the shared cache.
-OPTIONS = lookups.register(
-    "story-options",
+# What the story forms and filters offer (departments, touchpoints and the tags on live
+# stories) and the latest stories on the home page: kept in the shared cache until one of
+# them, or a story, is saved (its publication included).
+STORIES = lookups.register(
+    "stories",
     models=("portal.Department", TOUCHPOINT, "taggit.Tag", "stories.StoryTag", "stories.Story"),
 )
 
@@ -114,7 +115,7 @@ def story_options(*, with_tags: bool = False) -> FilterOptions:
     """Every department and touchpoint (and the tags on live stories), kept in the shared
     cache (portal/lookups.py); two or three queries when read anew."""
     return lookups.remembered(
-        OPTIONS.name, f"tags:{with_tags:d}", lambda: _story_options(with_tags=with_tags)
+        STORIES.name, f"options:{with_tags:d}", lambda: _story_options(with_tags=with_tags)
     )
 
 
@@ -261,11 +262,15 @@ def story_for_viewer(*, story_id: int, user) -> Story | None:
 
 
 def latest_published(*, limit: int = HOME_LIMIT) -> list[Story]:
-    """The newest published stories, titles only (one query)."""
-    return list(
-        Story.objects.filter(live=True)
-        .order_by("-first_published_at", "-pk")
-        .only("pk", "title")[:limit]
+    """The newest published stories, titles only (one query when not kept)."""
+    return lookups.remembered(
+        STORIES.name,
+        f"latest:{limit}",
+        lambda: list(
+            Story.objects.filter(live=True)
+            .order_by("-first_published_at", "-pk")
+            .only("pk", "title")[:limit]
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from portal import fragments, lookups
 from stories.models import Concern, ConcernFollower, Severity
+from stories.selectors.concern import CONCERNS
 from stories.similarity import keywords, similarity
 
 OPEN_STATES = tuple(str(state) for state in Concern.OPEN_STATES)
@@ -62,11 +63,18 @@ def severity_rank() -> Case:
     )
 
 
-def triage_queryset() -> QuerySet[Concern]:
-    """Every concern with what a row of the queue shows, in one query."""
-    return Concern.objects.select_related(
-        "touchpoint", "department", "owner_department", "assignee"
-    ).annotate(follower_count=follower_count(), severity_rank=severity_rank())
+# Built once: a queryset copies an expression when it uses it.
+FOLLOWER_COUNT = follower_count()
+RANK = severity_rank()
+RELATED = ("touchpoint", "department", "owner_department", "assignee")
+
+
+def triage_queryset(*, related: tuple[str, ...] = RELATED) -> QuerySet[Concern]:
+    """Every concern with what a row of the queue shows, in one query (with `related` rows;
+    the portal's queue gives places from the filters' choices: concern.attach_places)."""
+    return Concern.objects.select_related(*related).annotate(
+        follower_count=FOLLOWER_COUNT, severity_rank=RANK
+    )
 
 
 def open_q() -> Q:
@@ -139,12 +147,6 @@ def filter_concerns(
     return queryset
 
 
-# Counts by state over the queue's other filters, kept in the shared cache until a concern
-# changes: the CX team opens the queue many times between two changes, and counting every
-# concern costs the queue more than its twenty rows.
-COUNTS = lookups.register("triage-counts", models=("stories.Concern",))
-
-
 def triage_state_counts(filters: TriageFilters, *, now: datetime.datetime) -> dict[str, int]:
     """`state_counts` of the concerns the filters other than the state keep."""
     others = replace(filters, state=STATE_ALL)
@@ -154,7 +156,9 @@ def triage_state_counts(filters: TriageFilters, *, now: datetime.datetime) -> di
 
     if others.overdue is not None:
         return count()  # what is past due changes by the minute, not with the concerns
-    return lookups.remembered(COUNTS.name, fragments.digest(others), count)
+    # Kept until a concern changes: the CX team opens the queue many times between two
+    # changes, and counting every concern costs the queue more than its twenty rows.
+    return lookups.remembered(CONCERNS.name, f"counts:{fragments.digest(others)}", count)
 
 
 def state_counts(queryset: QuerySet[Concern]) -> dict[str, int]:

@@ -173,17 +173,18 @@ def date_text(day) -> str:
 
 @require_GET
 def concern_list(request: HttpRequest) -> HttpResponse:
-    departments = selectors.department_list()
-    touchpoints = selectors.touchpoint_list()
+    departments, touchpoints = selectors.filter_choices()
     form = forms.ConcernFilterForm(request.GET, touchpoints=touchpoints, departments=departments)
     sort = sort_param(request, selectors.SORTS, default=selectors.DEFAULT_SORT)
     queryset = selectors.concern_list(user=request.user, sort=sort, **form.filters())
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     zone = viewer_zone(request.user)
     now = timezone.now()
+    shown = list(page.object_list)
+    selectors.attach_places(shown, departments, touchpoints)
     rows = concern_rows(
         request.user,
-        list(page.object_list),
+        shown,
         zone=zone,
         now=now,
         draw=lambda concern: _list_row(request.user, concern, zone, now),

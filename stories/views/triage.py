@@ -80,15 +80,13 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("stories.view_concern"):
         raise PermissionDenied
-    form = TriageFilterForm(
-        request.GET,
-        touchpoints=concern_selectors.touchpoint_list(),
-        departments=concern_selectors.department_list(),
-    )
+    departments, touchpoints = concern_selectors.filter_choices()
+    form = TriageFilterForm(request.GET, touchpoints=touchpoints, departments=departments)
     filters = form.filters()
     sort = sort_param(request, SORTS, default=DEFAULT_SORT)
+    rows = selectors.triage_queryset(related=("assignee",))
     concerns = concern_selectors.ordered(
-        selectors.filter_concerns(selectors.triage_queryset(), filters, now=timezone.now()), sort
+        selectors.filter_concerns(rows, filters, now=timezone.now()), sort
     )
     query = request.GET.copy()
     for name in NOT_FILTERS:
@@ -99,9 +97,11 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     paginator.count = next(link["count"] for link in links if link["current"])
     page = paginator.get_page(request.GET.get("page"))
     zone, now = viewer_zone(user), timezone.now()
+    shown = list(page.object_list)
+    concern_selectors.attach_places(shown, departments, touchpoints)
     rows = concern_rows(
         user,
-        list(page.object_list),
+        shown,
         zone=zone,
         now=now,
         draw=lambda concern: _row(user, concern, zone, now),

@@ -109,8 +109,8 @@ def test_every_process_registers_the_portals_lookups_when_it_starts():
         "site-settings",
         "viewer-profile",
         "stories-choices",
-        "story-options",
-        "triage-counts",
+        "stories",
+        "concerns",
     } <= set(lookups._registry)
 
 

@@ -7,6 +7,7 @@ import pytest
 from stories.models import Concern
 from stories.selectors import concern as selectors
 from stories.services import concern as services
+from stories.services import concern_triage
 from tests.factories import DepartmentFactory, UserFactory
 from tests.stories.test_concern_services import file_concern
 
@@ -72,7 +73,7 @@ def test_the_timeline_hides_internal_lines_from_others(ambassador, new_hire, cx_
         "outside",
     ]
     member = UserFactory(email="biller@example.com", department=billing)
-    services.concern_set_owner(user=cx_lead, concern=concern, owner_department_id=billing.pk)
+    concern_triage.concern_set_owner(user=cx_lead, concern=concern, owner_department_id=billing.pk)
     concern.refresh_from_db()
     assert "inside" in [e.note for e in selectors.concern_timeline(concern=concern, user=member)]
 
@@ -85,7 +86,7 @@ def test_shown_masks_for_everyone_but_cx_and_the_owner(new_hire, cx_lead, billin
     assert selectors.shown(new_hire, concern, concern.title) == "[email hidden]"
     assert selectors.shown(cx_lead, concern, concern.title) == "x@example.com"
     assert selectors.shown_reference(member, concern) == "[hidden]"
-    services.concern_set_owner(user=cx_lead, concern=concern, owner_department_id=billing.pk)
+    concern_triage.concern_set_owner(user=cx_lead, concern=concern, owner_department_id=billing.pk)
     assert selectors.shown_reference(member, concern) == "REF-1"
 
 
@@ -123,3 +124,40 @@ def test_assignable_people_and_department_members(ambassador, billing, departmen
     people = list(selectors.assignable_people())
     assert member in people and ambassador in people
     assert all(person.profile.department_id for person in people)
+
+
+def test_places_come_from_the_filters_choices_without_a_query(
+    ambassador, department, billing, cx_lead, django_assert_num_queries
+):
+    concern = file_concern(ambassador, department=department, title="Where was it")
+    concern_triage.concern_set_owner(user=cx_lead, concern=concern, owner_department_id=billing.pk)
+    departments, touchpoints = selectors.filter_choices()
+    [listed] = list(selectors.concern_list(user=ambassador))
+    with django_assert_num_queries(0):
+        selectors.attach_places([listed], departments, touchpoints)
+        assert listed.department.name == department.name
+        assert listed.owner_department.name == "Billing"
+        assert listed.touchpoint.pk == concern.touchpoint_id
+    # One not in the lists (made since they were read) is read when it is used.
+    [again] = list(selectors.concern_list(user=ambassador))
+    selectors.attach_places([again], [department], touchpoints)
+    with django_assert_num_queries(1):
+        assert again.owner_department.name == "Billing"
+
+
+def test_home_places_are_kept_until_a_concern_or_a_follower_changes(
+    kept_lookups, ambassador, new_hire, department, django_assert_num_queries
+):
+    first = file_concern(ambassador, department=department, title="First")
+    assert pks(selectors.department_concerns(department_id=department.pk)) == [first.pk]
+    assert pks(selectors.my_open_concerns(user=new_hire)) == []
+    with django_assert_num_queries(0):
+        selectors.department_concerns(department_id=department.pk)
+        selectors.my_open_concerns(user=new_hire)
+    services.concern_follow(user=new_hire, concern=first)
+    assert pks(selectors.my_open_concerns(user=new_hire)) == [first.pk]
+    second = file_concern(ambassador, department=department, title="Second")
+    assert pks(selectors.department_concerns(department_id=department.pk)) == [
+        second.pk,
+        first.pk,
+    ]

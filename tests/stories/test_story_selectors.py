@@ -207,3 +207,14 @@ def test_filter_options_are_kept_until_a_story_or_a_tag_changes(
     touchpoint.name = "Checkout"
     touchpoint.save()
     assert "Checkout" in [label for _slug, label in story_options().touchpoints]
+
+
+def test_the_latest_stories_are_kept_until_a_story_is_published(
+    kept_lookups, ambassador, cx_lead, touchpoint, department, django_assert_num_queries
+):
+    first = approve(submit(ambassador, touchpoint, department, title="First"), cx_lead)
+    assert [story.pk for story in selectors.latest_published()] == [first.pk]
+    with django_assert_num_queries(0):
+        assert [story.title for story in selectors.latest_published()] == ["First"]
+    second = approve(submit(ambassador, touchpoint, department, title="Second"), cx_lead)
+    assert [story.pk for story in selectors.latest_published()] == [second.pk, first.pk]

@@ -19,12 +19,11 @@ class RedisCacheClient(DjangoRedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # Django picks the pool (a replica at random for reads); one client per pool it keeps.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[index] = self._client(
-                connection_pool=self._get_connection_pool(write)
-            )
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 

@@ -11,7 +11,8 @@ every value kept under an older one is read again from the database. The generat
 at the write and again when its transaction commits: the first keeps this process's next read
 from an old value, the second drops what a concurrent request read while the write was not
 yet visible. A value is kept with the generation it was read under, and both are fetched in
-one round trip.
+one round trip; a value read inside a transaction that has changed the lookup is not kept,
+since the change may yet be rolled back.
 
 Only on a cache that all processes share and that answers faster than the database (Redis):
 anywhere else the "lookups" cache is Django's dummy cache, and every lookup reads the database
@@ -28,6 +29,7 @@ and cachalot cache whole querysets by table and still pay for compiling every qu
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +38,8 @@ from typing import TypeVar
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+logger = logging.getLogger(__name__)
 
 ALIAS = "lookups"
 # How long a value is kept at most, whatever its generation (seconds).
@@ -77,30 +81,48 @@ def _generation_key(name: str) -> str:
 
 def remembered(name: str, key: str, load: Callable[[], T]) -> T:
     """The value of `load()` for `key` in the lookup `name`, from the cache when it was read
-    under the lookup's current generation, else from `load()` (and kept)."""
+    under the lookup's current generation, else from `load()` (and kept).
+
+    A value read while this connection's transaction holds an uncommitted change of the
+    lookup is not kept: it may yet be rolled back. The cache failing is a miss, never an
+    error: the value is read from the database.
+    """
     if name not in _registry:
         raise KeyError(f"Register the lookup {name!r} first (portal.lookups.register).")
     cache = _cache()
     generation_key, value_key = _generation_key(name), f"{name}:{key}"
-    found = cache.get_many([generation_key, value_key])
-    generation = found.get(generation_key)
-    if generation is None:
-        generation = uuid.uuid4().hex[:12]
-        # add: two processes starting a generation at once agree on one.
-        if not cache.add(generation_key, generation, None):
-            generation = cache.get(generation_key, generation)
+    try:
+        found = cache.get_many([generation_key, value_key])
+        generation = found.get(generation_key)
+        if generation is None:
+            generation = uuid.uuid4().hex[:12]
+            # add: two processes starting a generation at once agree on one.
+            if not cache.add(generation_key, generation, None):
+                generation = cache.get(generation_key, generation)
+    except Exception:  # noqa: BLE001 - an unreachable cache, or a value no longer unpickled
+        logger.warning("The lookups cache failed; reading %s from the database", name, exc_info=1)
+        return load()
     kept = found.get(value_key)
     if kept is not None and kept[0] == generation:
         return kept[1]
     value = load()
-    cache.set(value_key, (generation, value), TIMEOUT)
+    if name not in _uncommitted():
+        try:
+            cache.set(value_key, (generation, value), TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("The lookups cache failed; %s not kept", name, exc_info=1)
     return value
 
 
 def forget(name: str) -> None:
-    """Start a new generation of `name` now, and again when the current transaction commits."""
+    """Start a new generation of `name` now, and again when the current transaction commits.
+
+    Call it where the change is written. If the first fails the write fails with it (its
+    transaction is not committed), so no process keeps the old value; the second, after the
+    commit, is logged when it fails.
+    """
     _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+    transaction.on_commit(_Renewal(name), robust=True)
 
 
 def forget_all() -> None:
@@ -110,6 +132,36 @@ def forget_all() -> None:
 
 def _bump(name: str) -> None:
     _cache().set(_generation_key(name), uuid.uuid4().hex[:12], None)
+
+
+class _Renewal:
+    """The commit-time renewal of one lookup, recognisable among the connection's pending
+    on-commit callbacks: while it waits, the transaction holds an uncommitted change."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _bump(self.name)
+
+
+def _uncommitted() -> set[str]:
+    """The lookups that this connection's open transaction has changed and not committed.
+
+    Django keeps the callbacks of a transaction until it commits and drops those of what was
+    rolled back (`run_on_commit`, internal but stable since Django 1.9); a renewal pending
+    there is a change not yet visible to anyone else, and perhaps never.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return set()
+    return {
+        callback.name
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if isinstance(callback, _Renewal) and not callback.done
+    }
 
 
 # --- what starts a new generation -------------------------------------------------------------

@@ -270,6 +270,12 @@ class TriageReportView(ReportView):
         # BaseListingView.get_queryset filters already; ReportView would filter a second time.
         return self.get_queryset()
 
+    def filter_queryset(self, queryset):
+        # Wagtail filters only when every filter is valid, and otherwise lists (and exports)
+        # every concern in every state. A filter in error counts as "any" here, as in the
+        # portal's queue and in the counts by state: rows, counts and export agree.
+        return self.filters.filter_queryset(queryset)
+
     def order_queryset(self, queryset):
         ordering = self.ordering
         if not ordering:

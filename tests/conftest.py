@@ -134,10 +134,28 @@ def slack_live(settings, slack_fake):
     return slack_fake
 
 
+class KeptLookups:
+    """portal/lookups.py keeping values (see `kept_lookups`), and a way to commit."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def commit(self) -> None:
+        """What the lookups do when the test's transaction commits (it never does): renew
+        what it changed, so values read from now on are kept."""
+        from django.db import connection
+
+        from portal import lookups
+
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, lookups._Renewal) and not callback.done:
+                callback()
+
+
 @pytest.fixture
 def kept_lookups(settings):
-    """portal/lookups.py keeping values, as on Redis, wherever the tests run (without Redis the
-    lookups cache is Django's dummy cache, which keeps nothing)."""
+    """portal/lookups.py keeping values in this process's memory, as it does on Redis,
+    wherever the tests run, and with what the fixtures wrote committed."""
     from django.core.cache import caches
 
     settings.CACHES = {
@@ -148,5 +166,7 @@ def kept_lookups(settings):
         },
     }
     caches["lookups"].clear()
-    yield caches["lookups"]
+    kept = KeptLookups(caches["lookups"])
+    kept.commit()
+    yield kept
     caches["lookups"].clear()

@@ -134,6 +134,14 @@ class TriageFilterForm(forms.Form):
         for name in ("department", "owner_department"):
             self.fields[name].choices = department_choices
 
+    def asks_for_any(self, query) -> bool:
+        """Whether the request's parameters ask for a filter (the filters are shown open)."""
+        for name, field in self.fields.items():
+            value = field.widget.value_from_datadict(query, {}, self.add_prefix(name))
+            if any(value) if isinstance(value, list | tuple) else value:
+                return True
+        return False
+
     def filters(self) -> TriageFilters:
         self.is_valid()  # cleans what it can: a field in error is left out, as "any"
         return triage_filters(getattr(self, "cleaned_data", {}))

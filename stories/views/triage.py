@@ -122,7 +122,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "may_triage": rules.may_triage(user),
             "export_csv": export + "csv",
             "export_xlsx": export + "xlsx",
-            "filtered": any(request.GET.get(name) for name in form.fields),
+            "filtered": form.asks_for_any(request.GET),
         },
     )
 

@@ -1,8 +1,16 @@
 """portal/lookups.py: small rows kept in the shared cache until what they are read from changes;
 and what the portal keeps there: permissions and groups, the site's settings, the reader's
-profile. A kept value is never older than the last change its lookup was told of."""
+profile. A kept value is never older than the last change its lookup was told of, and never
+one that a transaction may still roll back.
+
+Tests run inside a transaction that never commits; `kept_lookups.commit()` does what a commit
+does to the lookups (it renews those the transaction changed)."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -19,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 DEPARTMENTS = lookups.register("test-departments", models=("portal.Department",))
 MEMBERS = lookups.register("test-members", models=(), relations=(("portal.User", "groups"),))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _names() -> list[str]:
@@ -35,43 +44,77 @@ def _remembered_names(loads: list) -> list[str]:
 
 def test_a_value_is_read_once_and_again_after_a_change(kept_lookups, django_assert_num_queries):
     DepartmentFactory(name="Billing", slug="billing")
+    kept_lookups.commit()
     loads = []
     assert _remembered_names(loads) == ["Billing"]
     with django_assert_num_queries(0):
         assert _remembered_names(loads) == ["Billing"]
     DepartmentFactory(name="Sales", slug="sales")  # a save starts a new generation
     assert _remembered_names(loads) == ["Billing", "Sales"]
+    kept_lookups.commit()
     Department.objects.get(slug="billing").delete()
     assert _remembered_names(loads) == ["Sales"]
     assert len(loads) == 3
 
 
-def test_a_change_counts_at_once_and_again_when_it_commits(
+def test_nothing_read_over_an_uncommitted_change_is_kept(kept_lookups):
+    loads = []
+    DepartmentFactory(name="Billing", slug="billing")
+    # The test's transaction has not committed the department: what is read now is not kept.
+    assert _remembered_names(loads) == ["Billing"]
+    assert _remembered_names(loads) == ["Billing"]
+    assert len(loads) == 2
+    kept_lookups.commit()
+    assert _remembered_names(loads) == ["Billing"]
+    assert _remembered_names(loads) == ["Billing"]
+    assert len(loads) == 3
+
+
+def test_a_rolled_back_change_leaves_nothing_kept(kept_lookups):
+    loads = []
+    assert _remembered_names(loads) == []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        DepartmentFactory(name="Billing", slug="billing")
+        assert _remembered_names(loads) == ["Billing"]  # seen inside, not kept
+        raise RuntimeError("rolled back")
+    # The department is gone, and so is every trace of it in the cache.
+    assert _remembered_names(loads) == []
+    assert _remembered_names(loads) == []
+    assert len(loads) == 3
+
+
+def test_a_change_renews_the_lookup_at_once_and_again_when_it_commits(
     kept_lookups, django_capture_on_commit_callbacks
 ):
     loads = []
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+    _remembered_names(loads)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         DepartmentFactory(name="Billing", slug="billing")
-        # seen at once in this transaction: nothing kept from before the write is used
-        assert _remembered_names(loads) == ["Billing"]
-        # a request elsewhere could keep what it read before the commit: not used after it
-        assert _remembered_names(loads) == ["Billing"]
-    assert callbacks  # the second new generation waits for the commit
+    generation = kept_lookups.cache.get("generation:test-departments")
+    [renewal] = [
+        c for c in callbacks if isinstance(c, lookups._Renewal) and c.name == DEPARTMENTS.name
+    ]
+    renewal()  # the commit: a request elsewhere may have kept what it read before it
+    assert kept_lookups.cache.get("generation:test-departments") not in (None, generation)
     assert _remembered_names(loads) == ["Billing"]
     assert len(loads) == 2
 
 
-def test_a_many_to_many_change_starts_a_new_generation(kept_lookups, outsider):
+def test_a_many_to_many_change_renews_from_either_side(kept_lookups, outsider):
     loads = []
 
     def members():
         loads.append(1)
         return sorted(outsider.groups.values_list("name", flat=True))
 
+    kept_lookups.commit()
+    assert lookups.remembered(MEMBERS.name, "x", members) == []
     assert lookups.remembered(MEMBERS.name, "x", members) == []
     outsider.groups.add(Group.objects.get(name=groups.HR))
+    kept_lookups.commit()
     assert lookups.remembered(MEMBERS.name, "x", members) == [groups.HR]
     Group.objects.get(name=groups.HR).user_set.remove(outsider)  # from the other side too
+    kept_lookups.commit()
     assert lookups.remembered(MEMBERS.name, "x", members) == []
     assert len(loads) == 3
 
@@ -87,9 +130,21 @@ def test_migrate_forgets_everything(kept_lookups):
 def test_an_evicted_generation_only_means_reading_again(kept_lookups):
     loads = []
     _remembered_names(loads)
-    kept_lookups.delete("generation:test-departments")
+    kept_lookups.cache.delete("generation:test-departments")
     _remembered_names(loads)
     _remembered_names(loads)
+    assert len(loads) == 2
+
+
+def test_a_cache_that_fails_is_a_miss_not_an_error(kept_lookups, monkeypatch):
+    loads = []
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(kept_lookups.cache, "get_many", broken)
+    assert _remembered_names(loads) == []
+    assert _remembered_names(loads) == []
     assert len(loads) == 2
 
 
@@ -102,16 +157,27 @@ def test_lookups_are_registered_before_use_and_once():
 
 
 def test_every_process_registers_the_portals_lookups_when_it_starts():
-    # Registered by modules the apps import in ready(): a worker that changes a profile
-    # starts a new generation even if it never drew a page.
-    assert {
+    # A worker that changes a profile must renew the lookup even if it never drew a page: the
+    # apps' ready() imports what registers them. A fresh interpreter, with only django.setup().
+    script = (
+        "import django; django.setup(); from portal import lookups; "
+        "print(' '.join(sorted(lookups._registry)))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "portal.settings", "PATH": "/usr/bin:/bin", "DEBUG": "1"}
+    env["SECRET_KEY"] = "test-only-secret-key-for-a-subprocess-0123456789-abcdefghijklmnop"
+    env["VAR_DIR"] = str(ROOT / "var" / "test")
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert found.returncode == 0, found.stderr
+    assert set(found.stdout.split()) == {
         "auth",
-        "site-settings",
-        "viewer-profile",
-        "stories-choices",
-        "stories",
         "concerns",
-    } <= set(lookups._registry)
+        "site-settings",
+        "stories",
+        "stories-choices",
+        "viewer-profile",
+    }
 
 
 def test_without_a_shared_cache_nothing_is_kept(settings):
@@ -135,6 +201,7 @@ def _fresh(user) -> User:
 
 
 def test_rights_are_kept_between_requests(kept_lookups, cx_lead, django_assert_num_queries):
+    kept_lookups.commit()  # the fixture's memberships
     assert _fresh(cx_lead).has_perm("portal.view_outboxmessage")
     with django_assert_num_queries(0):
         user = User(pk=cx_lead.pk, is_active=True)  # a request's user, no query of its own
@@ -150,11 +217,27 @@ def test_a_membership_taken_away_is_gone_at_once(kept_lookups, cx_lead):
     assert group_names(_fresh(cx_lead)) == frozenset()
 
 
-def test_a_permission_taken_from_a_group_is_gone_at_once(kept_lookups, cx_lead):
+def test_a_permission_given_or_taken_from_a_group_counts_at_once(kept_lookups, cx_lead):
     assert _fresh(cx_lead).has_perm("portal.view_outboxmessage")
     team = Group.objects.get(name=groups.CX_TEAM)
-    team.permissions.remove(Permission.objects.get(codename="view_outboxmessage"))
+    outbox = Permission.objects.get(codename="view_outboxmessage")
+    team.permissions.remove(outbox)
+    kept_lookups.commit()
     assert not _fresh(cx_lead).has_perm("portal.view_outboxmessage")
+    team.permissions.add(outbox)
+    kept_lookups.commit()
+    assert _fresh(cx_lead).has_perm("portal.view_outboxmessage")
+
+
+def test_a_permission_of_ones_own_counts_at_once(kept_lookups, outsider):
+    assert not _fresh(outsider).has_perm("portal.add_user")
+    add_user = Permission.objects.get(codename="add_user")
+    outsider.user_permissions.add(add_user)
+    kept_lookups.commit()
+    assert _fresh(outsider).has_perm("portal.add_user")
+    outsider.user_permissions.remove(add_user)
+    kept_lookups.commit()
+    assert not _fresh(outsider).has_perm("portal.add_user")
 
 
 def test_a_renamed_group_is_seen_at_once(kept_lookups, hr):
@@ -162,18 +245,26 @@ def test_a_renamed_group_is_seen_at_once(kept_lookups, hr):
     team = Group.objects.get(name=groups.HR)
     team.name = "People team"
     team.save()
+    kept_lookups.commit()
     assert group_names(_fresh(hr)) == {"People team"}
 
 
-def test_superusers_and_inactive_people_are_kept_apart(kept_lookups, outsider):
+def test_superusers_are_kept_apart(kept_lookups, outsider):
     assert not _fresh(outsider).has_perm("portal.add_user")
     User.objects.filter(pk=outsider.pk).update(is_superuser=True)  # no signal: the flag is keyed
     assert _fresh(outsider).has_perm("portal.add_user")
     assert _fresh(outsider).get_all_permissions() >= {"portal.add_user", "portal.change_user"}
-    User.objects.filter(pk=outsider.pk).update(is_superuser=False, is_active=False)
+    User.objects.filter(pk=outsider.pk).update(is_superuser=False)
     assert not _fresh(outsider).has_perm("portal.add_user")
-    assert _fresh(outsider).get_all_permissions() == set()
-    assert group_names(_fresh(outsider)) == frozenset()
+    assert "portal.add_user" not in _fresh(outsider).get_all_permissions()
+
+
+def test_inactive_people_have_no_rights_kept_or_not(kept_lookups, cx_lead):
+    assert _fresh(cx_lead).has_perm("portal.view_outboxmessage")
+    User.objects.filter(pk=cx_lead.pk).update(is_active=False)
+    assert not _fresh(cx_lead).has_perm("portal.view_outboxmessage")
+    assert _fresh(cx_lead).get_all_permissions() == set()
+    assert group_names(_fresh(cx_lead)) == frozenset()
 
 
 def test_rights_are_read_once_per_request_without_a_shared_cache(
@@ -192,12 +283,12 @@ def test_rights_are_read_once_per_request_without_a_shared_cache(
 def test_site_settings_are_kept_by_host_and_seen_when_changed(
     kept_lookups, django_assert_num_queries
 ):
-    # The first read makes the site's settings row, which starts a new generation: the next
-    # read keeps what it reads, and the one after it costs nothing.
-    for _ in range(2):
-        assert PortalSettings.for_request(RequestFactory().get("/")).programme_name == (
-            "Customer for Life"
-        )
+    # The first read makes the site's settings row, a change the test has not committed.
+    PortalSettings.for_request(RequestFactory().get("/"))
+    kept_lookups.commit()
+    assert PortalSettings.for_request(RequestFactory().get("/")).programme_name == (
+        "Customer for Life"
+    )
     with django_assert_num_queries(0):
         assert PortalSettings.for_request(RequestFactory().get("/")).programme_name == (
             "Customer for Life"
@@ -205,6 +296,7 @@ def test_site_settings_are_kept_by_host_and_seen_when_changed(
     row = PortalSettings.objects.get()
     row.programme_name = "Clients First"
     row.save()
+    kept_lookups.commit()
     again = PortalSettings.for_request(RequestFactory().get("/"))
     assert again.programme_name == "Clients First"
     assert again._request is not None  # Wagtail's page links need the request
@@ -213,6 +305,7 @@ def test_site_settings_are_kept_by_host_and_seen_when_changed(
 def test_the_viewer_profile_follows_the_profile_and_its_department(
     kept_lookups, new_hire, django_assert_num_queries
 ):
+    kept_lookups.commit()  # the fixture's profile
     assert viewer_profile(user=_fresh(new_hire)).department.name == "Customer Support"
     next_request = _fresh(new_hire)
     with django_assert_num_queries(0):
@@ -221,9 +314,11 @@ def test_the_viewer_profile_follows_the_profile_and_its_department(
     department = profile.department
     department.name = "Customer Care"
     department.save()
+    kept_lookups.commit()
     assert viewer_profile(user=_fresh(new_hire)).department.name == "Customer Care"
     profile.timezone = "Europe/Berlin"
     profile.save()
+    kept_lookups.commit()
     assert str(viewer_profile(user=_fresh(new_hire)).effective_timezone) == "Europe/Berlin"
 
 

@@ -149,14 +149,17 @@ def test_home_places_are_kept_until_a_concern_or_a_follower_changes(
     kept_lookups, ambassador, new_hire, department, django_assert_num_queries
 ):
     first = file_concern(ambassador, department=department, title="First")
+    kept_lookups.commit()
     assert pks(selectors.department_concerns(department_id=department.pk)) == [first.pk]
     assert pks(selectors.my_open_concerns(user=new_hire)) == []
     with django_assert_num_queries(0):
         selectors.department_concerns(department_id=department.pk)
         selectors.my_open_concerns(user=new_hire)
     services.concern_follow(user=new_hire, concern=first)
+    kept_lookups.commit()
     assert pks(selectors.my_open_concerns(user=new_hire)) == [first.pk]
     second = file_concern(ambassador, department=department, title="Second")
+    kept_lookups.commit()
     assert pks(selectors.department_concerns(department_id=department.pk)) == [
         second.pk,
         first.pk,

@@ -217,6 +217,20 @@ def test_counts_by_state_follow_the_other_filters_and_link_to_their_state(client
     assert f'href="{QUEUE}?severity=high&amp;state=closed"' in body
 
 
+def test_a_filter_in_error_counts_as_any_in_rows_counts_and_export(client, cx_lead):
+    make_concern(title="Alpha high", severity=Severity.HIGH)
+    make_concern(title="Bravo low", severity=Severity.LOW)
+    make_concern(title="Charlie closed", severity=Severity.HIGH, state=Concern.State.CLOSED)
+    client.force_login(cx_lead)
+    params = {"severity": "high", "department": "nope"}
+    body = _titles(client, **params)
+    assert "Select a valid choice" in body
+    assert "Alpha high" in body and "Bravo" not in body and "Charlie" not in body
+    compact = " ".join(body.split())
+    assert "Open <strong>1</strong>" in compact and "All <strong>2</strong>" in compact
+    assert [row["Title"] for row in _csv(client, **params)] == ["Alpha high"]
+
+
 def test_queue_costs_the_same_at_10_and_200_concerns(
     client, cx_lead, department, django_assert_max_num_queries
 ):

@@ -149,6 +149,7 @@ def test_counts_over_the_other_filters_are_kept_until_a_concern_changes(
 ):
     make_concern(severity=Severity.HIGH)
     make_concern(severity=Severity.LOW)
+    kept_lookups.commit()
     high = triage.TriageFilters(state=Concern.State.NEW, severities=(Severity.HIGH,))
     assert triage.triage_state_counts(high, now=NOW)["new"] == 1
     with django_assert_num_queries(0):
@@ -156,15 +157,18 @@ def test_counts_over_the_other_filters_are_kept_until_a_concern_changes(
         other_state = triage.TriageFilters(state=triage.STATE_ALL, severities=(Severity.HIGH,))
         assert triage.triage_state_counts(other_state, now=NOW)["new"] == 1
     concern = make_concern(severity=Severity.HIGH)
+    kept_lookups.commit()
     assert triage.triage_state_counts(high, now=NOW)["new"] == 2
     concern.state = Concern.State.ACKNOWLEDGED
     concern.save()
+    kept_lookups.commit()
     counts = triage.triage_state_counts(high, now=NOW)
     assert (counts["new"], counts["acknowledged"], counts["all"]) == (1, 1, 2)
 
 
 def test_counts_of_what_is_past_due_are_never_kept(kept_lookups, django_assert_num_queries):
     make_concern(due_at=NOW + datetime.timedelta(hours=1))
+    kept_lookups.commit()
     overdue = triage.TriageFilters(overdue=True)
     assert triage.triage_state_counts(overdue, now=NOW)["open"] == 0
     with django_assert_num_queries(1):
@@ -198,14 +202,27 @@ def test_filter_concerns_keeps_what_each_filter_asks_for():
     assert kept(TF()) == {a.title, b.title}
     assert kept(TF(state=triage.STATE_ALL)) == {a.title, b.title, c.title}
     assert kept(TF(state=Concern.State.CLOSED)) == {c.title}
-    assert kept(TF(severities=(Severity.LOW, Severity.CRITICAL))) == {a.title, b.title}
+    assert kept(TF(severities=(Severity.LOW,))) == {a.title}
+    assert kept(TF(state=triage.STATE_ALL, severities=(Severity.CRITICAL, Severity.MEDIUM))) == {
+        b.title,
+        c.title,
+    }
     assert kept(TF(kind=triage.UNCLASSIFIED)) == {a.title}
     assert kept(TF(kind=Concern.Kind.SYSTEMIC)) == {b.title}
     assert kept(TF(touchpoint_id=shop.pk)) == {a.title}
     assert kept(TF(owner_department_id=owner.pk)) == {b.title}
+    assert kept(TF(department_id=owner.pk)) == set()
+    assert kept(TF(state=triage.STATE_ALL, department_id=c.department_id)) == {
+        a.title,
+        b.title,
+        c.title,
+    }
     assert kept(TF(overdue=True)) == {b.title}
     assert kept(TF(overdue=False)) == {a.title}
     assert kept(TF(waiting_for_owner=True)) == {a.title}
     assert kept(TF(waiting_for_owner=False)) == {b.title}
     assert kept(TF(filed_until=NOW - datetime.timedelta(days=2))) == {b.title}
     assert kept(TF(filed_from=NOW - datetime.timedelta(days=2))) == {a.title}
+    # both ends are inclusive: filed at that very moment counts
+    filed = NOW - datetime.timedelta(days=3)
+    assert kept(TF(filed_from=filed, filed_until=filed)) == {b.title}

@@ -91,6 +91,15 @@ def test_filters_are_the_admin_reports(client, cx_lead):
     assert "Select a valid choice" in _body(client, department="nope")
 
 
+def test_the_filters_are_shown_open_when_any_is_asked_for(client, cx_lead):
+    client.force_login(cx_lead)
+    closed = '<details class="card concerns-filters">'
+    assert closed in _body(client)
+    for params in ({"created_at_from": "2026-01-01"}, {"severity": "high"}, {"overdue": "true"}):
+        assert '<details class="card concerns-filters" open>' in _body(client, **params), params
+    assert closed in _body(client, page="2", sort="-filed")  # not filters
+
+
 def test_counts_by_state_follow_the_other_filters_and_the_pages_count(client, cx_lead):
     for n in range(3):
         make_concern(title=f"High {n}", severity=Severity.HIGH)

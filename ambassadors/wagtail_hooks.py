@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +41,7 @@ from ambassadors.forms import (
 from ambassadors.models import Appointment, Touchpoint
 from ambassadors.recognition import badges_for
 from ambassadors.selectors import terms_ending_soon
-from portal.home import PROFILE_HOOK, Section
+from portal.home import PROFILE_HOOK, Item, Section
 from portal.ui import NAV_HOOK, NavItem
 
 PANEL_ROWS = 5
@@ -366,7 +365,7 @@ def badges_section(*, user, profile):
         key="badges",
         title=_("My badges"),
         items=[
-            format_html('<span class="badge badge-success">{}</span> {}', badge.label, badge.how)
+            Item(text=badge.how, badge=badge.label, tone="success", badge_first=True)
             for badge in earned
         ],
         empty=_(

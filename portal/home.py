@@ -8,18 +8,25 @@ An app comes in by registering a function with the Wagtail hook `register_home_s
 
 It receives the signed-in person and their profile (None when they have none, with its
 department already loaded) and returns a Section, or None to show nothing to this person.
+Its items are `Item`s (text, a link, a badge), which the home page draws as HTML and Slack's
+App Home (portal/slack/home.py) as mrkdwn, each escaping the text its own way.
 It must not query per item: the home page's query count stays the same whatever is shown.
 
 The profile page has places of its own, drawn the same way from the hook
 `register_profile_section` (PROFILE_HOOK): what the person filed, their badges.
+
+Buttons at the top of the home page and of the App Home come from `register_home_action`
+(ACTION_HOOK): a function of `user` returning an `Action` (or None).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
@@ -28,16 +35,78 @@ if TYPE_CHECKING:
 
 HOOK = "register_home_section"
 PROFILE_HOOK = "register_profile_section"
+ACTION_HOOK = "register_home_action"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a section, drawn as HTML on the home page and as mrkdwn in Slack's App Home:
+    its text (a link to `url` when there is one), then a badge, then a detail. Text is what
+    people typed or the portal wrote, never markup: each surface escapes it its own way.
+    """
+
+    text: str
+    url: str = ""
+    badge: str = ""
+    tone: str = "neutral"  # the badge's colour: neutral, info, success, warning, danger
+    detail: str = ""
+    badge_first: bool = False
+
+    def __html__(self) -> str:
+        text = format_html('<a href="{}">{}</a>', self.url, self.text) if self.url else self.text
+        parts = [conditional_escape(text)]
+        if self.badge:
+            badge = format_html('<span class="badge badge-{}">{}</span>', self.tone, self.badge)
+            parts.insert(0 if self.badge_first else 1, badge)
+        if self.detail:
+            parts.append(conditional_escape(self.detail))
+        return mark_safe(" ".join(str(part) for part in parts if part))  # noqa: S308
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def mrkdwn(self, absolute_url: Callable[[str], str]) -> str:
+        """The line as Slack mrkdwn, user text escaped; `absolute_url` makes links absolute."""
+        from portal.slack.text import slack_escape, slack_link
+
+        link = slack_link(absolute_url(self.url), self.text) if self.url else ""
+        parts = [link or slack_escape(self.text)]
+        if self.badge:
+            parts.insert(0 if self.badge_first else 1, f"`{slack_escape(self.badge)}`")
+        if self.detail:
+            parts.append(slack_escape(self.detail))
+        return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
     title: str
-    items: Sequence[Any]
+    # Items, or plain strings (escaped where they are drawn).
+    items: Sequence[Item | str]
     empty: str
     order: int
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something to do from the home page (a button that goes to `url`) and from Slack's App
+    Home (a button whose `slack_action_id` the feature's Bolt listener answers; none: a link
+    to `url`)."""
+
+    key: str
+    label: str
+    url: str
+    slack_action_id: str = ""
+    order: int = 50
+    primary: bool = False
+
+
+def actions_for(*, user: User) -> list[Action]:
+    """The home page's actions for this person, in order (hooks must not query)."""
+    actions = [hook(user=user) for hook in hooks.get_hooks(ACTION_HOOK)]
+    return sorted((a for a in actions if a is not None), key=lambda a: (a.order, a.key))
 
 
 def sections_for(*, user: User, profile: Profile | None, hook_name: str = HOOK) -> list[Section]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import lookups
-from portal.home import sections_for
+from portal.home import actions_for, sections_for
 from portal.models import Profile, User
 
 
@@ -58,4 +58,16 @@ def home_sections(*, user: User) -> dict:
         "department": profile.department if profile else None,
         "greeting": greeting_for(user=user, profile=profile),
         "sections": sections_for(user=user, profile=profile),
+        "actions": actions_for(user=user),
     }
+
+
+def person_for_slack(*, slack_user_id: str) -> User | None:
+    """The active portal person whose profile holds this Slack member ID (one query)."""
+    if not slack_user_id:
+        return None
+    return (
+        User.objects.filter(is_active=True, profile__slack_user_id=slack_user_id)
+        .select_related("profile", "profile__department")
+        .first()
+    )

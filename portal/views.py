@@ -20,10 +20,12 @@ from portal.selectors import profile_for
 from portal.services import organisation
 from portal.slack.app import (
     handle_slack_request,
+    preview_response,
     read_slack_request,
-    slack_is_configured,
+    slack_can_verify,
     verify_slack_request,
 )
+from portal.slack.client import slack_is_live
 
 
 @login_not_required
@@ -49,10 +51,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def slack_events(request: HttpRequest) -> HttpResponse:
-    if not slack_is_configured():
+    if not slack_can_verify():
         return JsonResponse({"error": "slack_not_configured"}, status=503)
     if not verify_slack_request(request.body, request.headers):
         return JsonResponse({"error": "invalid_signature"}, status=401)
+    if not slack_is_live():
+        return preview_response(request.body)
     bolt_request = read_slack_request(request)
     if bolt_request is None:
         return JsonResponse({"error": "malformed_request"}, status=400)

@@ -82,6 +82,12 @@ class Story(
         db_index=True,
     )
     review_comment = models.TextField(_("reviewer's comment"), blank=True, editable=False)
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where it was heard: the Slack message it was filed from."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -245,6 +251,12 @@ class Concern(index.Indexed, models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
     what_we_did = models.TextField(_("what we did"), blank=True)
     wont_fix_reason = models.TextField(_("why it won't be fixed"), blank=True)
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where it was heard: the Slack message it was filed from."),
+    )
     created_at = models.DateTimeField(_("filed"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
@@ -404,3 +416,57 @@ class CXSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("CX channels")
+
+
+class FeedbackItem(models.Model):
+    """A piece of raw customer feedback: what a customer said, where and when.
+
+    Filed from a Slack message for now (the message shortcut); the daily customer voice grows
+    it with imports of survey answers, tickets and reviews. Unique per source and external id,
+    so the same message filed twice is one item.
+    """
+
+    source = models.SlugField(_("source"), max_length=50)
+    external_id = models.CharField(_("external id"), max_length=200)
+    received_at = models.DateTimeField(_("received"))
+    text = models.TextField(_("what the customer said"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    touchpoint = models.ForeignKey(
+        "ambassadors.Touchpoint",
+        verbose_name=_("touchpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_filed",
+    )
+    created_at = models.DateTimeField(_("filed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("customer feedback")
+        verbose_name_plural = _("customer feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="feedback_unique_source_external_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.external_id}"

@@ -2,10 +2,115 @@
 
 from celery import shared_task
 
-from stories.services import digest
+from portal.models import User
+from portal.slack.client import TransientSlackError, respond, slack_call
+from stories.services import digest, slack_filing
 
 
 @shared_task(name="stories.triage_digest")
 def triage_digest_task() -> bool:
     """Beat's weekday-morning tick (row made by migration 0002): True when a digest was written."""
     return digest.triage_digest_post() is not None
+
+
+# --- Slack: what a modal or a button asked for, after Slack had its answer -------------------
+
+SLACK_RETRY = {"autoretry_for": (TransientSlackError,), "retry_backoff": 5, "max_retries": 3}
+
+
+def _person(user_id: int):
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@shared_task(name="stories.slack_concern_file", **SLACK_RETRY)
+def slack_concern_file_task(
+    user_id: int, arguments: dict, key: str, channel: str = "", ts: str = "", link: str = ""
+) -> int | None:
+    person = _person(user_id)
+    if person is None:
+        return None
+    if channel and ts and not link:
+        link = slack_call(slack_filing.permalink, "a permalink", channel=channel, ts=ts) or ""
+    concern = slack_filing.concern_file_from_slack(
+        user=person, arguments=arguments, source_url=link, key=key
+    )
+    return concern.pk if concern else None
+
+
+@shared_task(name="stories.slack_story_file", **SLACK_RETRY)
+def slack_story_file_task(
+    user_id: int, arguments: dict, key: str, channel: str = "", ts: str = "", link: str = ""
+) -> int | None:
+    person = _person(user_id)
+    if person is None:
+        return None
+    if channel and ts and not link:
+        link = slack_call(slack_filing.permalink, "a permalink", channel=channel, ts=ts) or ""
+    story = slack_filing.story_file_from_slack(
+        user=person, arguments=arguments, source_url=link, key=key
+    )
+    return story.pk if story else None
+
+
+@shared_task(name="stories.slack_feedback_file", **SLACK_RETRY)
+def slack_feedback_file_task(
+    user_id: int, arguments: dict, key: str, channel: str, ts: str, link: str = ""
+) -> int | None:
+    person = _person(user_id)
+    if person is None:
+        return None
+    if not link:
+        link = slack_call(slack_filing.permalink, "a permalink", channel=channel, ts=ts) or ""
+    item = slack_filing.feedback_file_from_slack(
+        user=person, arguments=arguments, channel=channel, ts=ts, link=link, key=key
+    )
+    return item.pk if item else None
+
+
+@shared_task(name="stories.slack_voice_permalink", **SLACK_RETRY)
+def slack_voice_permalink_task(view_id: str, view_hash: str, view: dict, language: str) -> None:
+    """Show the message's permalink in the shortcut's modal once Slack has given it."""
+    slack_call(
+        slack_filing.show_permalink,
+        "a modal update",
+        view_id=view_id,
+        view_hash=view_hash,
+        view=view,
+        language=language,
+    )
+
+
+@shared_task(name="stories.slack_triage", **SLACK_RETRY)
+def slack_triage_task(
+    user_id: int,
+    action: str,
+    concern_id: int,
+    department_id: int | None,
+    channel: str,
+    ts: str,
+    response_url: str,
+) -> None:
+    person = _person(user_id)
+    if person is None:
+        return
+    slack_call(
+        slack_filing.triage_from_slack,
+        "a triage action",
+        user=person,
+        action=action,
+        concern_id=concern_id,
+        department_id=department_id,
+        channel=channel,
+        ts=ts,
+        response_url=response_url,
+    )
+
+
+@shared_task(name="stories.slack_respond", **SLACK_RETRY)
+def slack_respond_task(response_url: str, text: str) -> None:
+    """Answer a click ephemerally, where the person clicked."""
+
+    def answer(*, client, **_ignored):
+        respond(response_url, text)
+
+    slack_call(answer, "an answer")

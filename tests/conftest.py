@@ -134,6 +134,17 @@ def slack_live(settings, slack_fake):
     return slack_fake
 
 
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run where they are sent (on commit, in tests that capture it)."""
+    from portal.celery import app
+
+    was = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = was
+
+
 class KeptLookups:
     """portal/lookups.py keeping values (see `kept_lookups`), and a way to commit."""
 

@@ -130,6 +130,8 @@ class SlackFake:
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._posted: list[Posted] = []
         self._last_ts_us = 0
+        self._members: dict[str, dict] = {}
+        self._view_number = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -184,6 +186,7 @@ class SlackFake:
             self._calls.clear()
             self._scripts.clear()
             self._posted.clear()
+            self._members.clear()
             self.latency = 0.0
 
     def posted(self, channel: str | None = None) -> list[Posted]:
@@ -285,7 +288,65 @@ class SlackFake:
             response_metadata={"next_cursor": _cursor(offset + limit) if more else ""},
         )
 
+    def add_member(
+        self, user_id: str, email: str, *, name: str = "", bot: bool = False, deleted: bool = False
+    ) -> dict:
+        """A member of the fake workspace, for users.info and users.list."""
+        member = {
+            "id": user_id,
+            "name": name or email.split("@")[0],
+            "deleted": deleted,
+            "is_bot": bot,
+            "profile": {"email": email, "real_name": name or email.split("@")[0]},
+        }
+        with self._lock:
+            self._members[user_id] = member
+        return member
+
+    def response_url(self, name: str = "1") -> str:
+        """A URL to give as a payload's response_url: what is sent there is recorded as a
+        call to the method `response.<name>`."""
+        return f"{self.url}response.{name}"
+
+    def _views(self, method: str, params: dict) -> Scripted:
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else (view or {})
+        with self._lock:
+            self._view_number += 1
+            number = self._view_number
+        view_id = params.get("view_id") or f"V{number:08d}"
+        return ok(view={**view, "id": view_id, "hash": f"hash-{number}"})
+
+    def _users_list(self, params: dict) -> Scripted:
+        try:
+            offset = _offset(params["cursor"]) if params.get("cursor") else 0
+        except ValueError:
+            return slack_error("invalid_cursor")
+        limit = int(params.get("limit") or 100)
+        with self._lock:
+            members = list(self._members.values())
+        page = members[offset : offset + limit]
+        more = offset + limit < len(members)
+        return ok(
+            members=page,
+            response_metadata={"next_cursor": _cursor(offset + limit) if more else ""},
+        )
+
     def _default(self, method: str, params: dict, posted: Posted | None) -> Scripted:
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            return self._views(method, params)
+        if method == "chat.getPermalink":
+            channel, ts = params.get("channel", ""), params.get("message_ts", "")
+            return ok(permalink=f"https://fake.slack.com/archives/{channel}/p{ts.replace('.', '')}")
+        if method == "users.info":
+            member = self._members.get(params.get("user", ""))
+            return ok(user=member) if member else slack_error("user_not_found")
+        if method == "users.list":
+            return self._users_list(params)
+        if method == "chat.update":
+            return ok(channel=params.get("channel"), ts=params.get("ts"))
+        if method.startswith("response."):
+            return ok()
         if method == "chat.postMessage" and posted:
             return ok(channel=posted.channel, ts=posted.ts, message={"text": posted.text})
         if method in DEFAULT_LIMITS:
@@ -317,7 +378,7 @@ class SlackFake:
             if method == "chat.postMessage" and (authorised or scripted is not None):
                 posted = self._post_from(params, scripted)
         if scripted is None:
-            if authorised or method in NO_AUTH_METHODS:
+            if authorised or method in NO_AUTH_METHODS or method.startswith("response."):
                 scripted = self._default(method, params, posted)
             else:
                 scripted = slack_error("not_authed")

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -49,6 +50,7 @@ from slack_bolt.request.payload_utils import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from portal.slack import home
 from portal.slack.client import slack_client
 
 logger = logging.getLogger(__name__)
@@ -78,8 +80,36 @@ class _RawBodyVerifier(SignatureVerifier):
         return f"v0={digest}"
 
 
-def slack_is_configured() -> bool:
-    return bool(settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET)
+def slack_can_verify() -> bool:
+    """Requests can be checked (a signing secret is set); without a bot token, the portal is
+    in preview mode and answers them without Bolt (`preview_response`)."""
+    return bool(settings.SLACK_SIGNING_SECRET)
+
+
+def preview_response(body: bytes) -> HttpResponse:
+    """What a verified request gets in preview mode: a slash command is told the app is not
+    connected (ephemerally, in the site's language); anything else is acknowledged."""
+    from urllib.parse import parse_qs
+
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    try:
+        form = parse_qs(body.decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        form = {}
+    if not form.get("command"):
+        return HttpResponse(status=200)
+    return JsonResponse(
+        {
+            "response_type": "ephemeral",
+            "text": _(
+                "The Customer for Life app is not connected to this workspace yet (the portal "
+                "runs in preview mode, without a bot token): nothing was filed. Use the portal "
+                "in your browser, or ask an administrator to set SLACK_BOT_TOKEN."
+            ),
+        }
+    )
 
 
 def verify_slack_request(body: bytes, headers: Mapping[str, str]) -> bool:
@@ -185,6 +215,23 @@ def _on_middleware_error(error: Exception) -> BoltResponse | None:
     return None
 
 
+# How long an event's id is remembered: Slack retries a delivery three times within minutes.
+EVENT_MEMORY = 3600
+
+
+def once_per_event(body: dict, next, logger) -> BoltResponse | None:  # noqa: A002 - Bolt's
+    """Bolt middleware: an event Slack delivers again (a retry, X-Slack-Retry-Num, after a
+    timeout or an error) is acknowledged and not handled a second time. The event id is
+    remembered in the shared cache, so it holds across web processes. Event listeners only
+    acknowledge and hand the work to a task, so a first delivery that reached them is done."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if event_id and not cache.add(f"slack:event:{event_id}", True, EVENT_MEMORY):
+        logger.info("Slack delivered event %s again: handled already", event_id)
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
 def slack_modules() -> list[ModuleType]:
     """Every installed app's `slack` module, in INSTALLED_APPS order.
 
@@ -227,6 +274,8 @@ def _build_app(token: str, signing_secret: str, api_url: str) -> App:
     # The adapter's constructor fits the app to Django (database connections of lazy
     # listeners); requests are then dispatched through `handle_slack_request`.
     SlackRequestHandler(app=app)
+    app.middleware(once_per_event)
+    home.register(app)
     for module in slack_modules():
         module.register(app)
     return app

@@ -64,3 +64,45 @@ def slack_client() -> WebClient:
             AnyServerErrorRetryHandler(max_retry_count=retries),
         ],
     )
+
+
+class TransientSlackError(SlackError):
+    """A Slack call worth trying again later (tasks retry on it)."""
+
+
+def slack_call(function, what: str, **arguments):
+    """Call `function(client=…, **arguments)`, which talks to Slack, for a task.
+
+    A permanent refusal (a missing scope, a channel that is gone) is logged as an error with
+    what Slack said, and None returned: trying again would not help, and it is never dropped
+    without a word. A transient one is raised as TransientSlackError for the task to retry.
+    """
+    import logging
+
+    try:
+        return function(client=slack_client(), **arguments)
+    except SlackError as error:
+        if error.transient:
+            raise TransientSlackError(error.reason, transient=True, needed=error.needed) from error
+        logging.getLogger(__name__).error(
+            "Slack refused %s: %s%s",
+            what,
+            error.reason,
+            f" (the app needs the {error.needed} scope)" if error.needed else "",
+        )
+        return None
+
+
+def respond(response_url: str, text: str) -> None:
+    """Answer a person ephemerally through the `response_url` Slack gave with their command,
+    shortcut or click (valid for 30 minutes). Raises SlackError when Slack refuses."""
+    from slack_sdk.webhook import WebhookClient
+
+    response = WebhookClient(response_url, timeout=settings.SLACK_TIMEOUT).send(
+        text=text, response_type="ephemeral", replace_original=False
+    )
+    status = response.status_code
+    if status != 200:
+        raise SlackError(
+            (response.body or f"HTTP {status}")[:200], transient=status == 429 or status >= 500
+        )

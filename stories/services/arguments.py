@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 def check_person(user) -> None:
@@ -19,3 +19,24 @@ def as_id(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+SOURCE_URL_MAX = 500
+
+
+def check_source_url(value, errors: dict) -> str:
+    """Where something was heard (a Slack message's permalink): an https link, or nothing."""
+    from django.core.validators import URLValidator
+    from django.utils.translation import gettext as _
+
+    url = value.strip() if isinstance(value, str) else ""
+    if not url:
+        return ""
+    try:
+        if len(url) > SOURCE_URL_MAX:
+            raise ValidationError("too long")
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        errors["source_url"] = [_("The source must be an https:// link.")]
+        return ""
+    return url

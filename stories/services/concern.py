@@ -36,6 +36,7 @@ from stories import rules, sla
 from stories.channels import cx_channels
 from stories.masking import mask_identifiers
 from stories.models import Concern, ConcernEvent, ConcernFollower, Severity
+from stories.services.arguments import check_source_url
 from stories.services.concern_triage import (
     CHOOSE_DEPARTMENT,
     CHOOSE_KIND,
@@ -109,6 +110,59 @@ DEPARTMENT_REQUIRED = gettext_lazy("Choose the department where it was seen.")
 SEVERITY_REQUIRED = gettext_lazy("Choose how bad it is.")
 
 
+def concern_check(
+    *,
+    user,
+    title: str,
+    description: str,
+    touchpoint_id,
+    department_id,
+    severity: str,
+    customer_reference: str = "",
+    source_url: str = "",
+) -> dict:
+    """What concern_file would file, checked (a ValidationError keyed by argument name lists
+    all that is wrong), without filing it: for a Slack modal, which must answer at once while a
+    task files the concern."""
+    check_person(user)
+    values = {
+        "title": " ".join((title or "").split()),
+        "description": (description or "").strip(),
+        "customer_reference": " ".join((customer_reference or "").split()),
+        "severity": severity,
+    }
+    errors: dict[str, list] = {}
+    if not values["title"]:
+        errors["title"] = [TITLE_REQUIRED]
+    elif len(values["title"]) > MAX_TITLE:
+        errors["title"] = [too_long(MAX_TITLE)]
+    if not values["description"]:
+        errors["description"] = [DESCRIPTION_REQUIRED]
+    elif len(values["description"]) > MAX_DESCRIPTION:
+        errors["description"] = [too_long(MAX_DESCRIPTION)]
+    touchpoint_pk = as_id(touchpoint_id)
+    Touchpoint = apps.get_model("ambassadors", "Touchpoint")
+    values["touchpoint"] = (
+        Touchpoint.objects.filter(pk=touchpoint_pk).first() if touchpoint_pk else None
+    )
+    if values["touchpoint"] is None:
+        errors["touchpoint_id"] = [TOUCHPOINT_REQUIRED]
+    department_pk = as_id(department_id)
+    values["department"] = (
+        Department.objects.filter(pk=department_pk).first() if department_pk else None
+    )
+    if values["department"] is None:
+        errors["department_id"] = [DEPARTMENT_REQUIRED]
+    if severity not in Severity.values:
+        errors["severity"] = [SEVERITY_REQUIRED]
+    if len(values["customer_reference"]) > MAX_REFERENCE:
+        errors["customer_reference"] = [too_long(MAX_REFERENCE)]
+    values["source_url"] = check_source_url(source_url, errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 def concern_file(
     *,
     user,
@@ -118,42 +172,25 @@ def concern_file(
     department_id,
     severity: str,
     customer_reference: str = "",
+    source_url: str = "",
 ) -> Concern:
     """File a concern (any active employee); the submitter follows it.
 
     Due by the severity's SLA in the working week of the department where it was seen. The same
     person filing the same title and description within a minute gets the first concern back.
-    A critical concern is posted at once to the leadership and CX channels, masked.
+    Every new concern is posted to the CX channel with its triage controls; a critical one is
+    posted to the leadership channel too, masked. `source_url`: the Slack message it came from.
     """
-    check_person(user)
-    title = " ".join((title or "").split())
-    description = (description or "").strip()
-    customer_reference = " ".join((customer_reference or "").split())
-    errors: dict[str, list] = {}
-    if not title:
-        errors["title"] = [TITLE_REQUIRED]
-    elif len(title) > MAX_TITLE:
-        errors["title"] = [too_long(MAX_TITLE)]
-    if not description:
-        errors["description"] = [DESCRIPTION_REQUIRED]
-    elif len(description) > MAX_DESCRIPTION:
-        errors["description"] = [too_long(MAX_DESCRIPTION)]
-    touchpoint_pk = as_id(touchpoint_id)
-    Touchpoint = apps.get_model("ambassadors", "Touchpoint")
-    touchpoint = Touchpoint.objects.filter(pk=touchpoint_pk).first() if touchpoint_pk else None
-    if touchpoint is None:
-        errors["touchpoint_id"] = [TOUCHPOINT_REQUIRED]
-    department_pk = as_id(department_id)
-    department = Department.objects.filter(pk=department_pk).first() if department_pk else None
-    if department is None:
-        errors["department_id"] = [DEPARTMENT_REQUIRED]
-    if severity not in Severity.values:
-        errors["severity"] = [SEVERITY_REQUIRED]
-    if len(customer_reference) > MAX_REFERENCE:
-        errors["customer_reference"] = [too_long(MAX_REFERENCE)]
-    if errors:
-        raise ValidationError(errors)
-
+    values = concern_check(
+        user=user,
+        title=title,
+        description=description,
+        touchpoint_id=touchpoint_id,
+        department_id=department_id,
+        severity=severity,
+        customer_reference=customer_reference,
+        source_url=source_url,
+    )
     with transaction.atomic():
         # One filing at a time per person, so two identical requests cannot both miss the
         # other: the second waits here and then finds the first.
@@ -161,8 +198,8 @@ def concern_file(
         earlier = (
             Concern.objects.filter(
                 submitted_by=user,
-                title=title,
-                description=description,
+                title=values["title"],
+                description=values["description"],
                 created_at__gte=timezone.now() - DEDUPE_WINDOW,
             )
             .order_by("created_at", "pk")
@@ -170,40 +207,34 @@ def concern_file(
         )
         if earlier is not None:
             return earlier
-        concern = Concern.objects.create(
-            title=title,
-            description=description,
-            customer_reference=customer_reference,
-            touchpoint=touchpoint,
-            department=department,
-            severity=severity,
-            submitted_by=user,
-        )
+        concern = Concern.objects.create(submitted_by=user, **values)
         concern.due_at = sla.due_at(
-            severity=severity, filed_at=concern.created_at, department=department
+            severity=values["severity"],
+            filed_at=concern.created_at,
+            department=values["department"],
         )
         concern.save(update_fields=["due_at", "updated_at"])
         ConcernFollower.objects.get_or_create(concern=concern, user=user)
-        record(concern, actor=user, kind=Event.FILED, data={"severity": severity})
-        if severity == Severity.CRITICAL:
-            _alert_critical(concern)
+        record(concern, actor=user, kind=Event.FILED, data={"severity": values["severity"]})
+        _announce(concern)
     return concern
 
 
-def _alert_critical(concern: Concern) -> None:
-    """Post a critical concern to the leadership and CX channels, once each, masked.
-
-    Keyed by channel ID: when both settings name the same channel it is posted there once.
+def _announce(concern: Concern) -> None:
+    """Post a new concern to the CX channel with its triage controls; a critical one to the
+    leadership channel too (without controls: only the CX team triages). Masked (channels are
+    read widely), in the site's language, once per channel: when both settings name the same
+    channel it is posted there once.
     """
+    from stories.slack_blocks import concern_blocks, concern_heading
+
     channels = cx_channels()
+    critical = concern.severity == Severity.CRITICAL
     with translation.override(settings.LANGUAGE_CODE):
         excerpt = Truncator(mask_identifiers(concern.description)).chars(ALERT_EXCERPT)
         text = "\n".join(
             [
-                ":rotating_light: *"
-                + _("Critical concern")
-                + ":* "
-                + link(concern, mask_identifiers(concern.title)),
+                concern_heading(concern),
                 _("%(touchpoint)s · seen in %(department)s")
                 % {
                     "touchpoint": slack_escape(str(concern.touchpoint)),
@@ -212,11 +243,21 @@ def _alert_critical(concern: Concern) -> None:
                 quote(excerpt),
             ]
         )
-    for channel in dict.fromkeys([channels.leadership, channels.cx]):
-        if channel:
-            outbox_enqueue(
-                key=f"stories:concern:{concern.pk}:critical:{channel}", channel=channel, text=text
-            )
+        blocks = concern_blocks(concern)
+    kind = "critical" if critical else "new"
+    if channels.cx:
+        outbox_enqueue(
+            key=f"stories:concern:{concern.pk}:{kind}:{channels.cx}",
+            channel=channels.cx,
+            text=text,
+            blocks=blocks,
+        )
+    if critical and channels.leadership and channels.leadership != channels.cx:
+        outbox_enqueue(
+            key=f"stories:concern:{concern.pk}:critical:{channels.leadership}",
+            channel=channels.leadership,
+            text=text,
+        )
 
 
 def concern_follow(*, user, concern: Concern) -> bool:

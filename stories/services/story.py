@@ -44,7 +44,7 @@ from portal.slack.text import site_url, slack_escape, slack_link
 from stories import rules
 from stories.masking import mask_identifiers
 from stories.models import Story, StoryThanks
-from stories.services.arguments import as_id, check_person
+from stories.services.arguments import as_id, check_person, check_source_url
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,7 @@ def _check_story(
     customer_name,
     customer_may_be_named,
     image,
+    source_url="",
 ) -> dict:
     """Every argument checked; a ValidationError keyed by argument name lists all that is wrong."""
     errors: dict[str, list[str]] = {}
@@ -193,9 +194,20 @@ def _check_story(
     except ValidationError as exc:
         errors["image"] = exc.messages
 
+    values["source_url"] = check_source_url(source_url, errors)
+
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def story_check(*, user, **arguments) -> None:
+    """What story_submit would refuse, without filing anything: for a Slack modal, which must
+    answer at once while the story is filed by a task (`arguments` as story_submit's)."""
+    check_person(user)
+    _check_story(
+        **{"image": None, "customer_name": "", "customer_may_be_named": False, **arguments}
+    )
 
 
 # --- writing a story ---------------------------------------------------------------------
@@ -270,11 +282,13 @@ def story_submit(
     customer_name: str = "",
     customer_may_be_named: bool = False,
     image=None,
+    source_url: str = "",
 ) -> Story:
     """File a story for the CX team's review; any active employee may.
 
-    `image` is an uploaded file or None. Submitting the same title again within a minute
-    returns the story filed first (nothing new is saved).
+    `image` is an uploaded file or None; `source_url` the Slack message it was heard in.
+    Submitting the same title again within a minute returns the story filed first (nothing new
+    is saved).
     """
     check_person(user)
     values = _check_story(
@@ -289,6 +303,7 @@ def story_submit(
         customer_name=customer_name,
         customer_may_be_named=customer_may_be_named,
         image=image,
+        source_url=source_url,
     )
     with transaction.atomic():
         # One submit at a time per person, so a double click finds the first story.
@@ -304,7 +319,12 @@ def story_submit(
         )
         if earlier is not None:
             return earlier
-        story = Story(submitted_by=user, live=False, review_status=Status.IN_REVIEW)
+        story = Story(
+            submitted_by=user,
+            live=False,
+            review_status=Status.IN_REVIEW,
+            source_url=values["source_url"],
+        )
         _apply(story, values)
         if values["image"] is not None:
             story.image = _image_create(user=user, upload=values["image"], title=values["title"])

@@ -8,31 +8,27 @@ The triage admin (queue, SLAs, candidates, digest) is in stories/wagtail_hooks/t
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from portal.home import HOOK, PROFILE_HOOK, Section
+from portal.home import ACTION_HOOK, HOOK, PROFILE_HOOK, Action, Item, Section
 from portal.ui import NAV_HOOK, NavItem
 from stories.models import Concern
 from stories.selectors import concern as selectors
+from stories.slack_blocks import SLACK_OPEN_CONCERN
 
 
-def _link(user, concern: Concern):
-    return format_html(
-        '<a href="{}">{}</a>',
-        reverse("stories:concern_detail", args=[concern.pk]),
-        selectors.shown(user, concern, concern.title),
+def _item(user, concern: Concern, **shown) -> Item:
+    return Item(
+        text=selectors.shown(user, concern, concern.title),
+        url=reverse("stories:concern_detail", args=[concern.pk]),
+        **shown,
     )
 
 
-def _with_state(user, concern: Concern):
-    return format_html(
-        '{} <span class="badge badge-neutral">{}</span>',
-        _link(user, concern),
-        concern.get_state_display(),
-    )
+def _with_state(user, concern: Concern) -> Item:
+    return _item(user, concern, badge=concern.get_state_display())
 
 
 @hooks.register(HOOK)
@@ -72,27 +68,14 @@ def my_concerns_section(*, user, profile) -> Section:
     )
 
 
-def _outcome(user, concern: Concern):
+def _outcome(user, concern: Concern) -> Item:
     if concern.merged_into_id:
-        return format_html(
-            '{} <span class="badge badge-neutral">{}</span>',
-            _link(user, concern),
-            _("Merged into #%(number)s") % {"number": concern.merged_into_id},
-        )
-    if concern.what_we_did:
-        return format_html(
-            '{} <span class="badge badge-success">{}</span> {}',
-            _link(user, concern),
-            concern.get_state_display(),
-            Truncator(selectors.shown(user, concern, concern.what_we_did)).chars(140),
-        )
-    if concern.wont_fix_reason:
-        return format_html(
-            '{} <span class="badge badge-neutral">{}</span> {}',
-            _link(user, concern),
-            concern.get_state_display(),
-            Truncator(selectors.shown(user, concern, concern.wont_fix_reason)).chars(140),
-        )
+        merged = _("Merged into #%(number)s") % {"number": concern.merged_into_id}
+        return _item(user, concern, badge=merged)
+    for note, tone in ((concern.what_we_did, "success"), (concern.wont_fix_reason, "neutral")):
+        if note:
+            detail = Truncator(selectors.shown(user, concern, note)).chars(140)
+            return _item(user, concern, badge=concern.get_state_display(), tone=tone, detail=detail)
     return _with_state(user, concern)
 
 
@@ -113,4 +96,15 @@ def concerns_filed_section(*, user, profile) -> Section:
 def concerns_nav(*, user) -> NavItem:
     return NavItem(
         key="concerns", label=_("Concerns"), url=reverse("stories:concern_list"), order=50
+    )
+
+
+@hooks.register(ACTION_HOOK)
+def raise_a_concern_action(*, user) -> Action:
+    return Action(
+        key="concern",
+        label=_("Raise a concern"),
+        url=reverse("stories:concern_new"),
+        slack_action_id=SLACK_OPEN_CONCERN,
+        order=20,
     )

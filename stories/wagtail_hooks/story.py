@@ -10,7 +10,6 @@ only they see the list, which shows the text as typed (customer name included).
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -19,13 +18,14 @@ from wagtail.admin.ui.tables import Column, UserColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.home import HOOK, PROFILE_HOOK, Section
+from portal.home import ACTION_HOOK, HOOK, PROFILE_HOOK, Action, Item, Section
 from portal.ui import NAV_HOOK, NavItem
 from stories import rules
 from stories.forms.story import StoryAdminForm
 from stories.masking import mask_identifiers
 from stories.models import Story
-from stories.selectors.story import latest_published, stories_filed_by
+from stories.selectors.story import HOME_LIMIT, latest_published, stories_filed_by
+from stories.slack_blocks import SLACK_OPEN_STORY
 
 STATUS_BADGES = {
     Story.ReviewStatus.PUBLISHED: "success",
@@ -96,49 +96,72 @@ register_snippet(StoryViewSet)
 # --- the portal's places -----------------------------------------------------------------
 
 
-def _link(url: str, text: str):
-    return format_html('<a href="{}">{}</a>', url, text)
+def _story_item(story: Story, *, reveal: bool, **shown) -> Item:
+    return Item(
+        text=story.title if reveal else mask_identifiers(story.title),
+        url=reverse("stories:story_detail", args=[story.pk]),
+        **shown,
+    )
 
 
 @hooks.register(HOOK)
 def latest_stories_section(*, user, profile) -> Section:
     reveal = rules.is_cx(user)
-    items = [
-        _link(
-            reverse("stories:story_detail", args=[story.pk]),
-            story.title if reveal else mask_identifiers(story.title),
-        )
-        for story in latest_published()
-    ]
     return Section(
         key="stories",
         title=_("Latest stories"),
-        items=items,
+        items=[_story_item(story, reveal=reveal) for story in latest_published()],
         empty=_("No customer success stories have been published yet."),
         order=40,
         url=reverse("stories:story_list"),
     )
 
 
+def _with_status(story: Story, *, reveal: bool) -> Item:
+    return _story_item(
+        story,
+        reveal=reveal,
+        badge=story.get_review_status_display(),
+        tone=STATUS_BADGES.get(story.review_status, "neutral"),
+    )
+
+
+@hooks.register(HOOK)
+def my_recent_stories_section(*, user, profile) -> Section:
+    """What I shared lately and where it stands (on the home page and in Slack's App Home)."""
+    reveal = rules.is_cx(user)
+    stories = stories_filed_by(user=user, limit=HOME_LIMIT)
+    return Section(
+        key="my_stories",
+        title=_("My stories"),
+        items=[_with_status(story, reveal=reveal) for story in stories],
+        empty=_("You have not shared a customer success story yet."),
+        order=42,
+        url=reverse("profile") + "#profile-my_stories",
+    )
+
+
 @hooks.register(PROFILE_HOOK)
 def my_stories_section(*, user, profile) -> Section:
     reveal = rules.is_cx(user)
-    items = [
-        format_html(
-            '<a href="{}">{}</a> <span class="badge badge-{}">{}</span>',
-            reverse("stories:story_detail", args=[story.pk]),
-            story.title if reveal else mask_identifiers(story.title),
-            STATUS_BADGES.get(story.review_status, "neutral"),
-            story.get_review_status_display(),
-        )
-        for story in stories_filed_by(user=user)
-    ]
     return Section(
         key="my_stories",
         title=_("Stories I shared"),
-        items=items,
+        items=[_with_status(story, reveal=reveal) for story in stories_filed_by(user=user)],
         empty=_("You have not shared a customer success story yet."),
         order=20,
+    )
+
+
+@hooks.register(ACTION_HOOK)
+def share_a_story_action(*, user) -> Action:
+    return Action(
+        key="story",
+        label=_("Share a story"),
+        url=reverse("stories:story_new"),
+        slack_action_id=SLACK_OPEN_STORY,
+        order=10,
+        primary=True,
     )
 
 

@@ -34,6 +34,7 @@ def test_sections_come_in_order_whatever_order_the_hooks_run(new_hire):
         "onboarding",
         "principles",
         "stories",
+        "my_stories",
         "my_concerns",
         "concerns",
         "door",

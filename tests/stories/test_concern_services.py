@@ -209,10 +209,35 @@ def test_a_critical_concern_skips_an_empty_channel_and_posts_once_to_a_shared_on
     ]
 
 
-def test_a_concern_below_critical_alerts_nobody(ambassador, department):
+def test_a_concern_below_critical_goes_to_the_cx_channel_only_with_its_triage_controls(
+    ambassador, department
+):
     set_channels(cx="CCXTEAM01", leadership="CLEADERS1")
-    file_concern(ambassador, department=department, severity="high")
-    assert keys() == []
+    concern = file_concern(ambassador, department=department, severity="high", title=XSS)
+    assert keys() == [f"stories:concern:{concern.pk}:new:CCXTEAM01"]
+    message = OutboxMessage.objects.get()
+    assert message.text.startswith("*New concern:*") and "&lt;!channel&gt;" in message.text
+    [section, standing, controls] = message.blocks
+    assert "&lt;!channel&gt;" in section["text"]["text"] and "<!channel>" not in str(message.blocks)
+    assert standing["elements"][0]["text"].startswith("New · Not classified yet")
+    assert [e["action_id"] for e in controls["elements"]] == [
+        "stories_triage_acknowledge",
+        "stories_triage_systemic",
+        "stories_triage_individual",
+        "stories_triage_owner",
+        "portal_open_link:concern",
+    ]
+    assert controls["block_id"] == f"triage:{concern.pk}"
+
+
+def test_the_critical_alert_in_the_cx_channel_carries_the_controls_and_leaderships_not(
+    ambassador, department
+):
+    set_channels(cx="CCXTEAM01", leadership="CLEADERS1")
+    concern = file_concern(ambassador, department=department, severity="critical")
+    by_channel = {m.channel: m for m in OutboxMessage.objects.all()}
+    assert by_channel["CCXTEAM01"].blocks[-1]["block_id"] == f"triage:{concern.pk}"
+    assert by_channel["CLEADERS1"].blocks == []
 
 
 # --- following ----------------------------------------------------------------------------

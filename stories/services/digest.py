@@ -64,7 +64,7 @@ def _concern_line(concern: Concern) -> str:
     return f"• {title} · {slack_escape(str(concern.touchpoint))} · {concern.get_severity_display()}"
 
 
-def _section_text(section: DigestSection) -> str:
+def _heading(section: DigestSection) -> str:
     headings = {
         "new": ngettext("%(count)d new concern", "%(count)d new concerns", section.count),
         "overdue": ngettext(
@@ -76,22 +76,28 @@ def _section_text(section: DigestSection) -> str:
             section.count,
         ),
     }
+    return "*" + headings[section.key] % {"count": section.count} + "*"
+
+
+def _more(section: DigestSection) -> str:
+    """A link to the rest of the section in the triage queue ("" when all are shown)."""
+    if section.count <= len(section.rows):
+        return ""
     queue = {
         "new": {"state": Concern.State.NEW},
         "overdue": {"overdue": "true"},
         "waiting_for_owner": {"waiting_for_owner": "true"},
     }
-    lines = ["*" + headings[section.key] % {"count": section.count} + "*"]
-    lines += [_concern_line(concern) for concern in section.rows]
-    if section.count > len(section.rows):
-        more = section.count - len(section.rows)
-        url = site_url(f"{reverse('stories:triage')}?{urlencode(queue[section.key])}")
-        lines.append(
-            slack_link(
-                url, ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
-            )
-        )
-    return "\n".join(lines)
+    more = section.count - len(section.rows)
+    url = site_url(f"{reverse('stories:triage')}?{urlencode(queue[section.key])}")
+    return slack_link(
+        url, ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+    )
+
+
+def _section_text(section: DigestSection) -> str:
+    lines = [_heading(section), *(_concern_line(concern) for concern in section.rows)]
+    return "\n".join(filter(None, [*lines, _more(section)]))
 
 
 def triage_digest_text(*, now: datetime.datetime, since: datetime.datetime) -> str:
@@ -106,6 +112,46 @@ def triage_digest_text(*, now: datetime.datetime, since: datetime.datetime) -> s
         parts += [_section_text(section) for section in sections if section.count]
     parts.append(slack_link(site_url(reverse("stories:triage")), _("Open the triage queue")))
     return "\n\n".join(parts)
+
+
+# The digest's rows that carry their triage controls (two blocks each): the rest are in the
+# sections' text, within Slack's 50 blocks a message.
+ROWS_WITH_CONTROLS = 15
+
+
+def triage_digest_blocks(*, now: datetime.datetime, since: datetime.datetime) -> list[dict]:
+    """The digest as Block Kit: each section's heading, its first concerns each with their
+    triage controls (acknowledge, classify, owner) as on a new concern's message, the others
+    as lines; within Slack's 50 blocks a message."""
+    from slack_sdk.models.blocks import DividerBlock, MarkdownTextObject, SectionBlock
+
+    from stories.slack_blocks import triage_controls
+
+    def section(text: str) -> SectionBlock:
+        return SectionBlock(text=MarkdownTextObject(text=text))
+
+    sections = [s for s in digest_sections(since=since, now=now, limit=ROWS_PER_SECTION) if s.count]
+    if not sections:
+        return []
+    blocks: list = [section("*" + _("CX triage digest") + "*")]
+    with_controls: set[int] = set()
+    for part in sections:
+        blocks += [DividerBlock(), section(_heading(part))]
+        lines = []
+        for concern in part.rows:
+            # A concern in two sections (new and waiting) carries its controls once.
+            if concern.pk not in with_controls and len(with_controls) < ROWS_WITH_CONTROLS:
+                with_controls.add(concern.pk)
+                blocks += [section(_concern_line(concern)), triage_controls(concern)]
+            else:
+                lines.append(_concern_line(concern))
+        rest = "\n".join(filter(None, [*lines, _more(part)]))
+        if rest:
+            blocks.append(section(rest))
+    blocks.append(
+        section(slack_link(site_url(reverse("stories:triage")), _("Open the triage queue")))
+    )
+    return [block.to_dict() for block in blocks]
 
 
 def triage_digest_post(*, now: datetime.datetime | None = None) -> OutboxMessage | None:
@@ -123,5 +169,7 @@ def triage_digest_post(*, now: datetime.datetime | None = None) -> OutboxMessage
     if existing is not None:
         return existing
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        text = triage_digest_text(now=now, since=_since(now))
-        return outbox_enqueue(key=key, channel=channel, text=text)
+        since = _since(now)
+        text = triage_digest_text(now=now, since=since)
+        blocks = triage_digest_blocks(now=now, since=since)
+        return outbox_enqueue(key=key, channel=channel, text=text, blocks=blocks)

@@ -146,3 +146,31 @@ def test_digest_is_written_in_the_sites_language(cx_channel):
     with translation.override("ko"):
         text = digest.triage_digest_post().text
     assert "*1 new concern*" in text
+
+
+def test_digest_rows_carry_the_triage_controls_within_slacks_block_limit(cx_channel, department):
+    now = timezone.now()
+    for n in range(12):
+        make_concern(title=f"New {n}", created_at=now - datetime.timedelta(hours=1))
+    for n in range(12):
+        make_concern(
+            title=f"Late {n}",
+            state=Concern.State.IN_PROGRESS,
+            owner_department=department,
+            due_at=now - datetime.timedelta(days=1),
+            created_at=now - datetime.timedelta(days=6),
+        )
+    blocks = digest.triage_digest_post(now=now).blocks
+    assert len(blocks) <= 50
+    controls = [b for b in blocks if b.get("block_id", "").startswith("triage:")]
+    assert len(controls) == digest.ROWS_WITH_CONTROLS
+    assert len({b["block_id"] for b in controls}) == len(controls)  # each concern once
+    actions = {e["action_id"] for b in controls for e in b["elements"]}
+    assert {"stories_triage_systemic", "stories_triage_owner"} <= actions
+    text = str(blocks)
+    assert "and 2 more" in text and "Open the triage queue" in text
+
+
+def test_a_quiet_day_has_no_controls(cx_channel):
+    message = digest.triage_digest_post()
+    assert message.blocks == [] and "Nothing waiting" in message.text

@@ -8,7 +8,9 @@ from tests.services_probe import choose_services
 _services = choose_services(os.environ)
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
-os.environ["SLACK_BOT_TOKEN"] = ""
+# A developer's own Slack credentials never reach the tests; a test that starts the portal in a
+# subprocess hands it a token of the fake's through TEST_SLACK_BOT_TOKEN.
+os.environ["SLACK_BOT_TOKEN"] = os.environ.get("TEST_SLACK_BOT_TOKEN", "")
 os.environ["SLACK_SIGNING_SECRET"] = ""
 
 from portal.settings import *  # noqa: E402, F403

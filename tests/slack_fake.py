@@ -131,6 +131,8 @@ class SlackFake:
         self._posted: list[Posted] = []
         self._last_ts_us = 0
         self._members: dict[str, dict] = {}
+        # What apps.connections.open answers: a Socket Mode server's URL (tests/socket_mode_fake).
+        self.socket_url = ""
         self._view_number = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -333,6 +335,8 @@ class SlackFake:
         )
 
     def _default(self, method: str, params: dict, posted: Posted | None) -> Scripted:
+        if method == "apps.connections.open" and self.socket_url:
+            return ok(url=self.socket_url)
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return self._views(method, params)
         if method == "chat.getPermalink":

@@ -216,6 +216,11 @@ def test_a_concern_is_filed_by_a_task_and_its_author_gets_a_dm_with_a_link(
     dm = OutboxMessage.objects.get(idempotency_key=f"stories:concern:{concern.pk}:filed-in-slack")
     assert dm.channel == AMBASSADOR_SLACK
     assert f"/concerns/{concern.pk}/|Card declined at checkout>" in dm.text
+    # Delivered through the outbox: posted to the member ID, which Slack makes a DM.
+    [posted] = [
+        c for c in slack.calls("chat.postMessage") if c.params["channel"] == AMBASSADOR_SLACK
+    ]
+    assert posted.params["text"] == dm.text
     # The CX channel heard of it, with the controls.
     assert OutboxMessage.objects.get(channel="CCXTEAM01").blocks[-1]["block_id"] == (
         f"triage:{concern.pk}"

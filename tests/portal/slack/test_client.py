@@ -40,3 +40,24 @@ def test_a_missing_scope_names_the_scope():
     error = SlackError.from_api_error(_api_error(200, data))
     assert error.permanent
     assert error.needed == "channels:history"
+
+
+def test_a_task_retries_what_slack_may_take_later_and_logs_what_it_refused(caplog):
+    import logging
+
+    from portal.slack.client import SlackError, TransientSlackError, slack_call
+
+    def busy(*, client):
+        raise SlackError("ratelimited", transient=True)
+
+    def refused(*, client):
+        raise SlackError("missing_scope", transient=False, needed="im:write")
+
+    with pytest.raises(TransientSlackError):
+        slack_call(busy, "a test call")
+    with caplog.at_level(logging.ERROR):
+        assert slack_call(refused, "a test call") is None
+    assert "Slack refused a test call: missing_scope (the app needs the im:write scope)" in (
+        caplog.text
+    )
+    assert slack_call(lambda *, client: "done", "a test call") == "done"

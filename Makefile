@@ -69,6 +69,7 @@ test: install messages chromium lint
 bench: install messages
 	$(PY) bench/pages.py
 	$(PY) bench/voices.py
+	BENCH_REUSE=1 $(PY) bench/slack_acks.py
 
 clean:
 	rm -rf $(VENV) var

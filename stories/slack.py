@@ -240,36 +240,43 @@ def _not_linked(ack, fallback: str) -> None:
     )
 
 
-def concern_submitted(ack, body, view) -> None:
+def _submit(ack, body, view, *, arguments_of, check, fields, task) -> None:
+    """A /concern or /story modal submitted: check it now, file it in a task after the ack."""
     person = person_for_slack(slack_user_id=_slack_user(body))
     if person is None:
         _not_linked(ack, "title")
         return
-    arguments = concern_arguments(submitted(view))
+    arguments = arguments_of(submitted(view))
     with translation.override(_language(person)):
-        if not _checked(
-            ack, person, concern_services.concern_check, arguments, CONCERN_FIELDS, fallback="title"
-        ):
+        if not _checked(ack, person, check, arguments, fields, fallback="title"):
             return
     if _first_time(view):
-        _after_commit(tasks.slack_concern_file_task, person.pk, arguments, _submission_key(view))
+        _after_commit(task, person.pk, arguments, _submission_key(view))
     ack()
+
+
+def concern_submitted(ack, body, view) -> None:
+    _submit(
+        ack,
+        body,
+        view,
+        arguments_of=concern_arguments,
+        check=concern_services.concern_check,
+        fields=CONCERN_FIELDS,
+        task=tasks.slack_concern_file_task,
+    )
 
 
 def story_submitted(ack, body, view) -> None:
-    person = person_for_slack(slack_user_id=_slack_user(body))
-    if person is None:
-        _not_linked(ack, "title")
-        return
-    arguments = story_arguments(submitted(view))
-    with translation.override(_language(person)):
-        if not _checked(
-            ack, person, story_services.story_check, arguments, STORY_FIELDS, fallback="title"
-        ):
-            return
-    if _first_time(view):
-        _after_commit(tasks.slack_story_file_task, person.pk, arguments, _submission_key(view))
-    ack()
+    _submit(
+        ack,
+        body,
+        view,
+        arguments_of=story_arguments,
+        check=story_services.story_check,
+        fields=STORY_FIELDS,
+        task=tasks.slack_story_file_task,
+    )
 
 
 def voice_submitted(ack, body, view) -> None:

@@ -22,34 +22,33 @@ def _person(user_id: int):
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-@shared_task(name="stories.slack_concern_file", **SLACK_RETRY)
-def slack_concern_file_task(
-    user_id: int, arguments: dict, key: str, channel: str = "", ts: str = "", link: str = ""
-) -> int | None:
+def _file_from_slack(filer, user_id: int, arguments: dict, key: str, channel, ts, link):
+    """Run `filer` for the person once the message's permalink (if any) is known: pk or None."""
     person = _person(user_id)
     if person is None:
         return None
     if channel and ts and not link:
         link = slack_call(slack_filing.permalink, "a permalink", channel=channel, ts=ts) or ""
-    concern = slack_filing.concern_file_from_slack(
-        user=person, arguments=arguments, source_url=link, key=key
+    filed = filer(user=person, arguments=arguments, source_url=link, key=key)
+    return filed.pk if filed else None
+
+
+@shared_task(name="stories.slack_concern_file", **SLACK_RETRY)
+def slack_concern_file_task(
+    user_id: int, arguments: dict, key: str, channel: str = "", ts: str = "", link: str = ""
+) -> int | None:
+    return _file_from_slack(
+        slack_filing.concern_file_from_slack, user_id, arguments, key, channel, ts, link
     )
-    return concern.pk if concern else None
 
 
 @shared_task(name="stories.slack_story_file", **SLACK_RETRY)
 def slack_story_file_task(
     user_id: int, arguments: dict, key: str, channel: str = "", ts: str = "", link: str = ""
 ) -> int | None:
-    person = _person(user_id)
-    if person is None:
-        return None
-    if channel and ts and not link:
-        link = slack_call(slack_filing.permalink, "a permalink", channel=channel, ts=ts) or ""
-    story = slack_filing.story_file_from_slack(
-        user=person, arguments=arguments, source_url=link, key=key
+    return _file_from_slack(
+        slack_filing.story_file_from_slack, user_id, arguments, key, channel, ts, link
     )
-    return story.pk if story else None
 
 
 @shared_task(name="stories.slack_feedback_file", **SLACK_RETRY)

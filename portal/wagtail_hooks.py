@@ -96,8 +96,8 @@ class ProfileViewSet(SnippetViewSet):
         return Profile.objects.select_related("user", "department", "manager")
 
 
-class OutboxPermissionPolicy(ModelPermissionPolicy):
-    """Rows are written by the portal only: people may look at them and send them again."""
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Rows written by the portal only (the outbox, imported feedback): people may look."""
 
     def user_has_permission(self, user, action):
         if action in {"add", "change", "delete"}:
@@ -108,7 +108,7 @@ class OutboxPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-register_permission_policy(OutboxMessage, OutboxPermissionPolicy(OutboxMessage))
+register_permission_policy(OutboxMessage, ViewOnlyPermissionPolicy(OutboxMessage))
 
 
 def can_retry_outbox(user) -> bool:

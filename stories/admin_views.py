@@ -30,6 +30,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from portal.models import Department
+from portal.spreadsheets import csv_safe
 from stories import rules
 from stories.forms.triage import (
     ANY,
@@ -162,14 +163,6 @@ class DueColumn(DateColumn):
     cell_template_name = "stories/admin/due_cell.html"
 
 
-def _csv_safe(value):
-    """A spreadsheet must not run user text as a formula (=HYPERLINK(…), +cmd…)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _local_text(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -250,7 +243,7 @@ class TriageReportView(ReportView):
         "url": _("Link"),
     }
     custom_field_preprocess = {
-        name: {ReportView.FORMAT_CSV: _csv_safe}
+        name: {ReportView.FORMAT_CSV: csv_safe}
         for name in ("title", "customer_reference", "description", "assignee", "url")
     }
     custom_value_preprocess = {

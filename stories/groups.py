@@ -13,6 +13,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "stories.view_severitysla",
         "stories.change_severitysla",
         "stories.change_cxsettings",
+        # Customer feedback: look at what was imported, import more.
+        "stories.view_feedbackitem",
+        "stories.add_feedbackimport",
+        "stories.view_feedbackimport",
     ],
     LEADERSHIP: [
         "stories.view_concern",

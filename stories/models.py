@@ -418,19 +418,50 @@ class CXSettings(BaseSiteSetting):
         verbose_name = _("CX channels")
 
 
+class Polarity(models.TextChoices):
+    POSITIVE = "positive", _("positive")
+    NEUTRAL = "neutral", _("neutral")
+    NEGATIVE = "negative", _("negative")
+
+
+class ScoreScale(models.TextChoices):
+    NPS = "nps", _("NPS (0–10)")
+    RATING = "rating", _("rating (1–5)")
+
+
 class FeedbackItem(models.Model):
     """A piece of raw customer feedback: what a customer said, where and when.
 
-    Filed from a Slack message for now (the message shortcut); the daily customer voice grows
-    it with imports of survey answers, tickets and reviews. Unique per source and external id,
-    so the same message filed twice is one item.
+    Imported from survey answers, tickets and reviews (`manage.py import_feedback`, or the
+    admin's import), or filed from a Slack message (the message shortcut). Unique per source
+    and external id, so the same answer imported or filed twice is one item.
     """
 
     source = models.SlugField(_("source"), max_length=50)
     external_id = models.CharField(_("external id"), max_length=200)
-    received_at = models.DateTimeField(_("received"))
+    received_at = models.DateTimeField(_("received"), db_index=True)
     text = models.TextField(_("what the customer said"))
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Any language a customer wrote in (en, ko, ja, pt-BR...), not only the portal's own two.
+    language = models.CharField(_("language"), max_length=10)
+    market = models.CharField(
+        _("market"), max_length=2, blank=True, help_text=_("ISO 3166 country code, e.g. KR.")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    score_scale = models.CharField(
+        _("score scale"), max_length=10, choices=ScoreScale.choices, blank=True
+    )
+    polarity = models.CharField(
+        _("polarity"), max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL
+    )
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    # Kept as ",tag one,tag two," so "has this tag" is one LIKE on every database.
+    tags = models.CharField(_("tags"), max_length=500, blank=True)
+    customer = models.CharField(
+        _("customer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who said it, as the source names them. Only the CX team sees it."),
+    )
     touchpoint = models.ForeignKey(
         "ambassadors.Touchpoint",
         verbose_name=_("touchpoint"),
@@ -456,7 +487,10 @@ class FeedbackItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="feedback_filed",
     )
+    # A digest of what an import wrote: the same row imported again is left untouched.
+    content_hash = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -467,6 +501,80 @@ class FeedbackItem(models.Model):
                 fields=["source", "external_id"], name="feedback_unique_source_external_id"
             )
         ]
+        indexes = [models.Index(fields=["market", "received_at"], name="feedback_market_received")]
 
     def __str__(self) -> str:
         return f"{self.source}: {self.external_id}"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
+    EXCERPT = 120
+
+    def excerpt(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= self.EXCERPT else text[: self.EXCERPT - 1] + "…"
+
+
+def feedback_import_path(instance, filename: str) -> str:
+    return f"imports/feedback/{filename}"
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class FeedbackImport(models.Model):
+    """One upload of a feedback file in the admin: its progress, its result and its report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    file = models.FileField(_("file"), upload_to=feedback_import_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    source = models.SlugField(_("source"), max_length=50, blank=True)
+    score_scale = models.CharField(
+        _("score scale"), max_length=10, choices=ScoreScale.choices, blank=True
+    )
+    dry_run = models.BooleanField(_("check only"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created = models.PositiveIntegerField(_("added"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    unknown_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    error = models.TextField(_("why it stopped"), blank=True)
+    report = models.FileField(
+        _("report"), upload_to=feedback_import_path, storage=private_storage, blank=True
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("feedback import")
+        verbose_name_plural = _("feedback imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from portal.models import User
 from portal.slack.client import TransientSlackError, respond, slack_call
-from stories.services import digest, slack_filing
+from stories.services import digest, feedback_import, slack_filing
 
 
 @shared_task(name="stories.triage_digest")
@@ -113,3 +113,10 @@ def slack_respond_task(response_url: str, text: str) -> None:
         respond(response_url, text)
 
     slack_call(answer, "an answer")
+
+
+@shared_task(name="stories.feedback_import")
+def feedback_import_task(import_id: int) -> int | None:
+    """An import started in the admin: the rows of one uploaded file."""
+    job = feedback_import.import_run(import_id=import_id)
+    return job.pk if job else None

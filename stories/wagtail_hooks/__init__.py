@@ -1,3 +1,3 @@
 """The stories app's doors, one module per concept; Wagtail imports this package at start-up."""
 
-from stories.wagtail_hooks import concern, story, triage, voice  # noqa: F401
+from stories.wagtail_hooks import concern, feedback, story, triage, voice  # noqa: F401

@@ -62,6 +62,8 @@ ROLE_TABLE: list[tuple[str, str, set[str]]] = [
     ("concerns: triage report, export (admin)", "/admin/concerns/triage/", CX | LEAD),
     ("concerns: systemic candidates (CX team acts)", "/admin/concerns/candidates/", CX | LEAD),
     ("concern SLAs: edit", "/admin/concerns/slas/", CX),
+    ("customer feedback: list, inspect", "/admin/feedback/items/", CX),
+    ("customer feedback: import, reports", "/admin/feedback/import/", CX),
     ("CX channels", "/admin/settings/stories/cxsettings/{site}/", CX),
     ("schedules (Celery beat)", "/admin/schedules/", SUPER),
     ("workflows, sites, collections, redirects", "/admin/workflows/list/", SUPER),

@@ -1,7 +1,9 @@
+import datetime
 import functools
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -75,6 +77,31 @@ class ProfileForm(forms.ModelForm):
         return zoneinfo.ZoneInfo(matches[0])
 
 
+class DaysOffField(forms.CharField):
+    """Dates typed one a line, kept as a sorted list of ISO dates; a bad line is named."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        days = set()
+        for line in (value or "").splitlines():
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                days.add(datetime.date.fromisoformat(text).isoformat())
+            except ValueError:
+                raise forms.ValidationError(
+                    _("%(day)s is not a date such as 2026-12-24.") % {"day": text}
+                ) from None
+        return sorted(days)
+
+
 class DepartmentAdminForm(WagtailAdminModelForm):
     voice_weekdays = forms.TypedMultipleChoiceField(
         label=_("Daily voice weekdays"),
@@ -84,8 +111,24 @@ class DepartmentAdminForm(WagtailAdminModelForm):
         error_messages={"required": _("Choose at least one weekday.")},
     )
 
+    extra_days_off = DaysOffField(
+        label=_("Other days off"),
+        required=False,
+        help_text=_("One date a line, such as 2026-12-24: company days, local closures."),
+    )
+    voice_languages = forms.MultipleChoiceField(
+        label=_("Languages of the daily voice"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Voices in these languages come first; none chosen means any language."),
+    )
+
     def clean_voice_weekdays(self) -> list[int]:
         return sorted(set(self.cleaned_data["voice_weekdays"]))
+
+    def clean_holiday_country(self) -> str:
+        return self.cleaned_data["holiday_country"].strip().upper()
 
 
 class ProfileAdminForm(WagtailAdminModelForm):

@@ -1,4 +1,5 @@
 import datetime
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -42,6 +43,36 @@ def default_weekdays() -> list[int]:
     return list(WORKING_WEEK)
 
 
+@functools.lru_cache(maxsize=256)
+def public_holidays(country: str, year: int) -> frozenset[datetime.date]:
+    """A country's public holidays in a year, from the `holidays` package."""
+    import holidays
+
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+def validate_holiday_country(value: str) -> None:
+    import holidays
+
+    if value and value not in holidays.list_supported_countries():
+        raise ValidationError(
+            _("%(code)s is not a country the holidays calendar knows: use a code such as KR.")
+            % {"code": value}
+        )
+
+
+def validate_days_off(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Days off are a list of dates."))
+    for day in value:
+        try:
+            datetime.date.fromisoformat(day)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("%(day)s is not a date such as 2026-12-24.") % {"day": day}
+            ) from None
+
+
 def validate_weekdays(value) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Choose at least one weekday."))
@@ -83,6 +114,29 @@ class Department(index.Indexed, models.Model):
     voice_weekdays = models.JSONField(
         _("daily voice weekdays"), default=default_weekdays, validators=[validate_weekdays]
     )
+    holiday_country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        validators=[validate_holiday_country],
+        help_text=_("A country code such as KR, JP or US: no daily voice on its public holidays."),
+    )
+    extra_days_off = models.JSONField(
+        _("other days off"), default=list, blank=True, validators=[validate_days_off]
+    )
+    voice_paused = models.BooleanField(
+        _("daily voice paused"), default=False, help_text=_("Nothing is posted while paused.")
+    )
+    voice_languages = models.JSONField(
+        _("languages of the daily voice"),
+        default=list,
+        blank=True,
+        help_text=_("Voices in these languages come first; none chosen means any language."),
+    )
+    # What Slack last said when a voice could not be posted (channel_not_found,
+    # not_in_channel...): shown on the department in the admin, cleared by the next success.
+    voice_problem = models.CharField(_("daily voice problem"), max_length=255, blank=True)
+    voice_problem_at = models.DateTimeField(null=True, blank=True)
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -101,6 +155,26 @@ class Department(index.Indexed, models.Model):
 
     def local_now(self, now: datetime.datetime | None = None) -> datetime.datetime:
         return (now or timezone.now()).astimezone(self.timezone)
+
+    def is_day_off(self, day: datetime.date) -> bool:
+        """A public holiday of its country, or one of its other days off."""
+        if day.isoformat() in (self.extra_days_off or []):
+            return True
+        return bool(self.holiday_country) and day in public_holidays(self.holiday_country, day.year)
+
+    def is_voice_day(self, day: datetime.date) -> bool:
+        """A local working day: one of its weekdays, and not a day off."""
+        return day.weekday() in self.voice_weekdays and not self.is_day_off(day)
+
+    @property
+    def voice_status(self) -> str:
+        if self.voice_paused:
+            return str(_("Paused"))
+        if not self.slack_channel_id:
+            return str(_("Needs a Slack channel"))
+        if self.voice_problem:
+            return str(_("Slack refused: %(reason)s") % {"reason": self.voice_problem})
+        return str(_("Posting"))
 
 
 class Profile(models.Model):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -54,17 +54,34 @@ class DepartmentViewSet(SnippetViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")
-    list_display = ["name", "slug", "slack_channel_id", "timezone", "voice_time"]
+    list_display = [
+        "name",
+        "slug",
+        "slack_channel_id",
+        "timezone",
+        "voice_time",
+        Column("voice_status", label=_("Daily voice")),
+    ]
     search_fields = ["name", "slug"]
     search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
             FieldPanel("slug"),
-            FieldPanel("slack_channel_id"),
-            FieldPanel("timezone"),
-            FieldPanel("voice_time"),
-            FieldPanel("voice_weekdays"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("slack_channel_id"),
+                    FieldPanel("timezone"),
+                    FieldPanel("voice_time"),
+                    FieldPanel("voice_weekdays"),
+                    FieldPanel("holiday_country"),
+                    FieldPanel("extra_days_off"),
+                    FieldPanel("voice_languages"),
+                    FieldPanel("voice_paused"),
+                    FieldPanel("voice_problem", read_only=True),
+                ],
+                heading=_("Daily customer voice"),
+            ),
         ],
         base_form_class=DepartmentAdminForm,
     )

@@ -17,6 +17,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "stories.view_feedbackitem",
         "stories.add_feedbackimport",
         "stories.view_feedbackimport",
+        # The daily voice: routing rules, the next voices and pins.
+        "stories.view_voiceroute",
+        "stories.add_voiceroute",
+        "stories.change_voiceroute",
+        "stories.delete_voiceroute",
+        "stories.view_dailyvoice",
+        "stories.add_dailyvoice",
     ],
     LEADERSHIP: [
         "stories.view_concern",

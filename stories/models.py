@@ -578,3 +578,178 @@ class FeedbackImport(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+class VoiceRoute(models.Model):
+    """A routing rule: feedback that matches every condition given goes to the department.
+
+    Conditions left empty match anything; a rule with none matches nothing (it would send the
+    whole pool). Editable by the CX team; each rule shows how many items it matches.
+    """
+
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="voice_routes",
+    )
+    touchpoint = models.ForeignKey(
+        "ambassadors.Touchpoint",
+        verbose_name=_("touchpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    tag = models.CharField(_("tag"), max_length=50, blank=True)
+    market = models.CharField(_("market"), max_length=2, blank=True)
+    keyword = models.CharField(
+        _("keyword"), max_length=100, blank=True, help_text=_("Found anywhere in the text.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__name", "pk"]
+        verbose_name = _("voice routing rule")
+        verbose_name_plural = _("voice routing rules")
+
+    def __str__(self) -> str:
+        return " · ".join(str(part) for part in self.conditions().values()) or "-"
+
+    def conditions(self) -> dict:
+        found = {}
+        if self.touchpoint_id:
+            found["touchpoint"] = self.touchpoint
+        for name in ("product", "tag", "market", "keyword"):
+            if getattr(self, name):
+                found[name] = getattr(self, name)
+        return found
+
+
+class DailyVoice(models.Model):
+    """The one customer voice a department gets on one local date.
+
+    The unique (department, local date) constraint is the promise of one a day: two ticks,
+    two beat processes or a repeated send all try to write this row, and only one can. A row
+    made ahead of its day by the CX team is a pinned voice: the day's send posts it.
+    """
+
+    class Kind(models.TextChoices):
+        FEEDBACK = "feedback", _("customer feedback")
+        STORY = "story", _("story")
+        CONCERN = "concern", _("concern")
+
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="voices",
+    )
+    local_date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    feedback = models.ForeignKey(
+        FeedbackItem,
+        verbose_name=_("customer feedback"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="voices",
+    )
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="voices",
+    )
+    concern = models.ForeignKey(
+        Concern,
+        verbose_name=_("concern"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="voices",
+    )
+    polarity = models.CharField(_("polarity"), max_length=10, choices=Polarity.choices)
+    # Voices are not repeated within a cycle: when a department's pool is used up, the next
+    # cycle starts and every item may come again.
+    cycle = models.PositiveIntegerField(_("cycle"), default=1)
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pinned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outbox_message = models.ForeignKey(
+        "portal.OutboxMessage",
+        verbose_name=_("Slack message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
+    look_into_count = models.PositiveIntegerField(_("looked into"), default=0)
+    reaction_count = models.PositiveIntegerField(_("reactions"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-local_date", "department__name"]
+        verbose_name = _("daily voice")
+        verbose_name_plural = _("daily voices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "local_date"], name="voice_one_per_department_day"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="feedback", feedback__isnull=False, story=None, concern=None)
+                    | models.Q(kind="story", story__isnull=False, feedback=None, concern=None)
+                    | models.Q(kind="concern", concern__isnull=False, feedback=None, story=None)
+                ),
+                name="voice_has_its_one_item",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "cycle"], name="voice_department_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.local_date}"
+
+    @property
+    def item(self):
+        return self.feedback or self.story or self.concern
+
+    @property
+    def engagement(self) -> int:
+        return self.thanks_count + self.look_into_count + self.reaction_count
+
+
+class VoiceReaction(models.Model):
+    """Someone's answer to a posted voice: an emoji reaction or one of its two buttons."""
+
+    THANKS = "button:thanks"
+    LOOK_INTO = "button:look_into"
+
+    voice = models.ForeignKey(DailyVoice, on_delete=models.CASCADE, related_name="reactions")
+    slack_user_id = models.CharField(max_length=20)
+    kind = models.CharField(max_length=60)  # an emoji's name, or one of the buttons above
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voice reaction")
+        verbose_name_plural = _("voice reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voice", "slack_user_id", "kind"], name="voice_reaction_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.slack_user_id}"

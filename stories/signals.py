@@ -80,6 +80,12 @@ def on_card_content_changed(sender, **kwargs) -> None:
 CARD_CONTENT = ("portal.Department", "ambassadors.Touchpoint", "taggit.Tag")
 
 
+def on_message_settled(sender, message, **kwargs) -> None:
+    from stories.services.voice import voice_message_settled
+
+    voice_message_settled(message)
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.images import get_image_model
@@ -95,6 +101,10 @@ def connect() -> None:
     unpublished.connect(on_unpublished, sender=Story, dispatch_uid="stories_story_unpublished")
     # TaskState.reject sends with the task state's specific class as sender: any class.
     task_rejected.connect(on_task_rejected, dispatch_uid="stories_story_task_rejected")
+
+    from portal.services.outbox import message_settled
+
+    message_settled.connect(on_message_settled, dispatch_uid="stories_voice_message_settled")
 
     from wagtail.admin import signal_handlers as wagtail_emails
 

@@ -23,11 +23,14 @@ from django.utils.translation import gettext as _
 from portal.selectors import person_for_slack
 from portal.slack.blocks import errors_for, submitted
 from portal.slack.modals import open_prepared, prepare
+from portal.slack.text import cut, slack_to_plain
 from stories import rules, tasks
+from stories.models import DailyVoice, VoiceReaction
 from stories.services import concern as concern_services
 from stories.services import feedback as feedback_services
 from stories.services import slack_filing
 from stories.services import story as story_services
+from stories.services.arguments import as_id
 from stories.slack_blocks import (
     CONCERN_FIELDS,
     CONCERN_MODAL,
@@ -52,6 +55,7 @@ from stories.slack_blocks import (
     story_modal,
     voice_modal,
 )
+from stories.voice_blocks import VOICE_LOOK_INTO, VOICE_THANKS, voice_item_url, voice_words
 
 STORY_COMMAND = "/story"
 CONCERN_COMMAND = "/concern"
@@ -246,7 +250,7 @@ def _submit(ack, body, view, *, arguments_of, check, fields, task) -> None:
     if person is None:
         _not_linked(ack, "title")
         return
-    arguments = arguments_of(submitted(view))
+    arguments = arguments_of(view, person)
     with translation.override(_language(person)):
         if not _checked(ack, person, check, arguments, fields, fallback="title"):
             return
@@ -255,12 +259,26 @@ def _submit(ack, body, view, *, arguments_of, check, fields, task) -> None:
     ack()
 
 
+def _concern_arguments(view: dict, person) -> dict:
+    """The modal's values; from a daily voice, its department takes the concern on when the
+    person is one of its members (anyone else files it for the CX team to route)."""
+    arguments = concern_arguments(submitted(view))
+    voice_id = read_metadata(view).get("voice")
+    if voice_id:
+        department_id = (
+            DailyVoice.objects.filter(pk=voice_id).values_list("department_id", flat=True).first()
+        )
+        if department_id and department_id == _department_id(person):
+            arguments["owner_department_id"] = department_id
+    return arguments
+
+
 def concern_submitted(ack, body, view) -> None:
     _submit(
         ack,
         body,
         view,
-        arguments_of=concern_arguments,
+        arguments_of=_concern_arguments,
         check=concern_services.concern_check,
         fields=CONCERN_FIELDS,
         task=tasks.slack_concern_file_task,
@@ -272,7 +290,7 @@ def story_submitted(ack, body, view) -> None:
         ack,
         body,
         view,
-        arguments_of=story_arguments,
+        arguments_of=lambda view, person: story_arguments(submitted(view)),
         check=story_services.story_check,
         fields=STORY_FIELDS,
         task=tasks.slack_story_file_task,
@@ -349,6 +367,80 @@ def triage_clicked(ack, body, action) -> None:
     )
 
 
+# --- the daily voice's buttons and reactions ----------------------------------------------------
+
+
+def _voice(action: dict) -> DailyVoice | None:
+    pk = as_id(action.get("value"))
+    if pk is None:
+        return None
+    return DailyVoice.objects.select_related("feedback", "story", "concern").filter(pk=pk).first()
+
+
+def voice_look_into(ack, body, action, context) -> None:
+    """Open the concern modal with the voice's words, its department and touchpoint set."""
+    person = person_for_slack(slack_user_id=_slack_user(body))
+    if person is None:
+        _introduce(body, _("“We'll look into it”"))
+        ack()
+        return
+    voice = _voice(action)
+    if voice is None:
+        ack()
+        return
+    words = slack_to_plain(voice_words(voice.kind, voice.item))
+    with translation.override(_language(person)):
+        prepare(
+            context,
+            concern_modal(
+                department_id=voice.department_id,
+                title=cut(" ".join(words.split()), 120),
+                description=f"{words}\n\n{voice_item_url(voice)}",
+                touchpoint_id=getattr(voice.item, "touchpoint_id", None),
+                voice_id=voice.pk,
+            ),
+            failure=_failure(_("“We'll look into it”")),
+        )
+    _after_commit(
+        tasks.voice_answer_task, voice.pk, "", "", _slack_user(body), VoiceReaction.LOOK_INTO, True
+    )
+    ack()
+
+
+def voice_thanks(ack, body, action) -> None:
+    """Counted once per person; they hear it was."""
+    ack()
+    voice_id = as_id(action.get("value"))
+    if voice_id is None:
+        return
+    _after_commit(
+        tasks.voice_answer_task,
+        voice_id,
+        "",
+        "",
+        _slack_user(body),
+        VoiceReaction.THANKS,
+        True,
+        body.get("response_url", ""),
+    )
+
+
+def voice_reacted(event: dict) -> None:
+    """An emoji on any message: a task finds whether it was a daily voice and counts it."""
+    item = event.get("item") or {}
+    if item.get("type") != "message":
+        return
+    _after_commit(
+        tasks.voice_answer_task,
+        None,
+        item.get("channel", ""),
+        item.get("ts", ""),
+        event.get("user", ""),
+        event.get("reaction", ""),
+        event.get("type") == "reaction_added",
+    )
+
+
 def register(app) -> None:
     app.command(CONCERN_COMMAND)(ack=concern_opened, lazy=[open_prepared])
     app.command(STORY_COMMAND)(ack=story_opened, lazy=[open_prepared])
@@ -361,3 +453,7 @@ def register(app) -> None:
     app.view(VOICE_MODAL)(voice_submitted)
     for action_id in TRIAGE_ACTIONS:
         app.action(action_id)(triage_clicked)
+    app.action(VOICE_LOOK_INTO)(ack=voice_look_into, lazy=[open_prepared])
+    app.action(VOICE_THANKS)(voice_thanks)
+    app.event("reaction_added")(voice_reacted)
+    app.event("reaction_removed")(voice_reacted)

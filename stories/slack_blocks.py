@@ -111,7 +111,9 @@ def _language_options() -> list:
     return [kit.option(str(label), code) for code, label in settings.LANGUAGES]
 
 
-def concern_inputs(*, department_id=None, title: str = "", description: str = "") -> list:
+def concern_inputs(
+    *, department_id=None, title: str = "", description: str = "", touchpoint_id=None
+) -> list:
     from stories.services import concern as services
 
     return [
@@ -136,7 +138,7 @@ def concern_inputs(*, department_id=None, title: str = "", description: str = ""
             max_length=services.MAX_REFERENCE,
             hint=_("An account, order or ticket number. Only the CX team and the owner see it."),
         ),
-        kit.select("touchpoint_id", _("Touchpoint"), _touchpoint_options()),
+        kit.select("touchpoint_id", _("Touchpoint"), _touchpoint_options(), initial=touchpoint_id),
         kit.select(
             "department_id",
             _("Department where it was seen"),
@@ -225,13 +227,28 @@ def feedback_inputs(*, department_id=None, language: str = "", text: str = "") -
 # --- the modals -------------------------------------------------------------------------------
 
 
-def concern_modal(*, department_id=None, title: str = "") -> dict:
+def concern_modal(
+    *,
+    department_id=None,
+    title: str = "",
+    description: str = "",
+    touchpoint_id=None,
+    voice_id=None,
+) -> dict:
+    """/concern's modal; from a daily voice's "We'll look into it", prefilled with its words,
+    and the voice remembered so its department takes the concern on."""
     return kit.modal(
         callback_id=CONCERN_MODAL,
         title=_("Raise a concern"),
         submit=_("Raise it"),
         close=_("Cancel"),
-        blocks=concern_inputs(department_id=department_id, title=title),
+        blocks=concern_inputs(
+            department_id=department_id,
+            title=title,
+            description=description,
+            touchpoint_id=touchpoint_id,
+        ),
+        private_metadata=metadata(voice=voice_id) if voice_id else "",
     )
 
 

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from portal.models import User
 from portal.slack.client import TransientSlackError, respond, slack_call
-from stories.services import digest, feedback_import, slack_filing
+from stories.services import digest, feedback_import, slack_filing, voice
 
 
 @shared_task(name="stories.triage_digest")
@@ -120,3 +120,46 @@ def feedback_import_task(import_id: int) -> int | None:
     """An import started in the admin: the rows of one uploaded file."""
     job = feedback_import.import_run(import_id=import_id)
     return job.pk if job else None
+
+
+# --- the daily customer voice -------------------------------------------------------------------
+
+
+@shared_task(name="stories.daily_voice_tick")
+def daily_voice_tick_task() -> int:
+    """Beat's tick, every minute (row made by migration 0007): one send task per due department."""
+    due = voice.voice_due()
+    for department_id, day in due:
+        daily_voice_send_task.delay(department_id, day.isoformat())
+    return len(due)
+
+
+@shared_task(name="stories.daily_voice_send")
+def daily_voice_send_task(department_id: int, day: str) -> int | None:
+    sent = voice.voice_send_due(department_id=department_id, day=day)
+    return sent.pk if sent else None
+
+
+@shared_task(name="stories.voice_answer")
+def voice_answer_task(
+    voice_id: int | None,
+    channel: str,
+    ts: str,
+    slack_user_id: str,
+    kind: str,
+    added: bool,
+    response_url: str = "",
+) -> bool:
+    """A button pressed or an emoji on a daily voice: counted once per person and kind."""
+    if voice_id is None:
+        found = voice.voice_for_message(channel=channel, ts=ts)
+        if found is None:
+            return False  # an emoji on some other message
+        voice_id = found.pk
+    counted = voice.voice_record(
+        voice_id=voice_id, slack_user_id=slack_user_id, kind=kind, added=added
+    )
+    if response_url:
+        reply = voice.thanks_reply(counted=counted, slack_user_id=slack_user_id)
+        slack_respond_task.delay(response_url, reply)
+    return counted

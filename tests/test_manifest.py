@@ -22,7 +22,7 @@ def test_the_commands_and_the_shortcut_are_the_apps():
 
 
 def test_events_interactivity_and_the_home_tab_are_on():
-    assert _listed("bot_events") == ["app_home_opened"]
+    assert _listed("bot_events") == ["app_home_opened", "reaction_added", "reaction_removed"]
     assert "home_tab_enabled: true" in MANIFEST
     assert re.search(r"interactivity:\n\s+is_enabled: true", MANIFEST)
     assert MANIFEST.count("request_url: https://portal.example.com/slack/events") == 2
@@ -35,6 +35,7 @@ def test_the_bot_asks_for_the_scopes_it_uses_only():
         "im:write",
         "users:read",
         "users:read.email",
+        "reactions:read",
         "channels:history",
         "groups:history",
         "im:history",

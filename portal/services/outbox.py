@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from slack_sdk import WebClient
@@ -22,6 +23,11 @@ from portal.models import OutboxMessage
 from portal.slack.client import SlackError, slack_client, slack_is_live
 
 logger = logging.getLogger(__name__)
+
+# Sent with `message` when a Slack message reaches its end: sent, or refused for good (its
+# last_error says why). A feature that must know (a department's voice that cannot be
+# posted) listens, so the outbox stays ignorant of features.
+message_settled = Signal()
 
 # on_commit already queued fresh messages; the sweeper only picks up those it missed.
 OUTBOX_SWEEP_GRACE = datetime.timedelta(minutes=1)
@@ -120,6 +126,8 @@ def _outbox_postpone(message: OutboxMessage, reason: str, *, verify: bool = Fals
             "verify_before_send",
         ]
     )
+    if message.state == OutboxMessage.State.FAILED:
+        message_settled.send(sender=OutboxMessage, message=message)
 
 
 def _outbox_mark_sent(message: OutboxMessage, slack_ts: str) -> None:
@@ -139,6 +147,7 @@ def _outbox_mark_sent(message: OutboxMessage, slack_ts: str) -> None:
             "verify_before_send",
         ]
     )
+    message_settled.send(sender=OutboxMessage, message=message)
 
 
 def _outbox_metadata(message: OutboxMessage) -> dict:
@@ -287,6 +296,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             message.last_error = error.reason[:255]
             message.claimed_at = None
             message.save(update_fields=["state", "last_error", "claimed_at"])
+            message_settled.send(sender=OutboxMessage, message=message)
         return message
     except (URLError, OSError) as exc:
         logger.warning("outbox %s: Slack unreachable: %s", message.pk, exc)

@@ -120,6 +120,7 @@ def concern_check(
     severity: str,
     customer_reference: str = "",
     source_url: str = "",
+    owner_department_id=None,
 ) -> dict:
     """What concern_file would file, checked (a ValidationError keyed by argument name lists
     all that is wrong), without filing it: for a Slack modal, which must answer at once while a
@@ -158,6 +159,15 @@ def concern_check(
     if len(values["customer_reference"]) > MAX_REFERENCE:
         errors["customer_reference"] = [too_long(MAX_REFERENCE)]
     values["source_url"] = check_source_url(source_url, errors)
+    # "We'll look into it" on a daily voice: a department takes on what its own channel heard.
+    # Only for one's own department; routing anyone else's stays with the CX team's triage.
+    values["owner_department"] = None
+    if owner_department_id not in (None, ""):
+        profile = getattr(user, "profile", None)
+        if as_id(owner_department_id) != getattr(profile, "department_id", None):
+            errors["department_id"] = [_("You can take a concern on only for your own department.")]
+        else:
+            values["owner_department"] = Department.objects.get(pk=profile.department_id)
     if errors:
         raise ValidationError(errors)
     return values
@@ -173,6 +183,7 @@ def concern_file(
     severity: str,
     customer_reference: str = "",
     source_url: str = "",
+    owner_department_id=None,
 ) -> Concern:
     """File a concern (any active employee); the submitter follows it.
 
@@ -190,6 +201,7 @@ def concern_file(
         severity=severity,
         customer_reference=customer_reference,
         source_url=source_url,
+        owner_department_id=owner_department_id,
     )
     with transaction.atomic():
         # One filing at a time per person, so two identical requests cannot both miss the
@@ -216,6 +228,16 @@ def concern_file(
         concern.save(update_fields=["due_at", "updated_at"])
         ConcernFollower.objects.get_or_create(concern=concern, user=user)
         record(concern, actor=user, kind=Event.FILED, data={"severity": values["severity"]})
+        if concern.owner_department_id:
+            record(
+                concern,
+                actor=user,
+                kind=Event.OWNER_SET,
+                data={
+                    "department_id": concern.owner_department_id,
+                    "department": concern.owner_department.name,
+                },
+            )
         _announce(concern)
     return concern
 

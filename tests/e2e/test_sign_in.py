@@ -47,7 +47,7 @@ def test_new_hire_signs_in_sees_home_and_switches_to_korean(live_server, page, n
     assert page.url == live_server.url + "/"
     assert "New Hire" in page.inner_text("h1")
     assert page.is_visible("text=My onboarding")
-    assert page.is_visible("text=No customer voice has been shared today.")
+    assert page.is_visible("text=No customer voice has been shared with your department today.")
 
     # Each language is named in itself, so whoever lands in the wrong one finds theirs.
     assert _language_labels(page) == ["English", "한국어"]

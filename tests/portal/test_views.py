@@ -12,7 +12,7 @@ def test_home_greets_the_person_and_shows_honest_empty_states(client, new_hire):
     assert response.status_code == 200
     body = response.content.decode()
     assert "New Hire" in body
-    assert "No customer voice has been shared today." in body
+    assert "No customer voice has been shared with your department today." in body
     assert "You have no onboarding modules to take." in body
     assert "You have acknowledged every published principle." in body
     assert "No customer success stories have been published yet." in body

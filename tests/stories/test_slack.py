@@ -465,3 +465,114 @@ def test_mentions_typed_into_a_concern_reach_nobody(
         assert "<!channel>" not in text and "<@U0123ABCD>" not in text
         assert "<https://evil|x>" not in text
         assert "&lt;!channel&gt; &lt;@U0123ABCD&gt; &amp;" in text
+
+
+# --- the daily voice's buttons and reactions ----------------------------------------------------
+
+
+def _voice_for(department):
+    from stories.services.voice import voice_send
+
+    department.slack_channel_id = "CVOICE001"
+    department.save()
+    FeedbackItem.objects.create(
+        source="survey",
+        external_id="v-1",
+        received_at="2026-01-05T09:00:00Z",
+        text="Paying took three tries <!here>",
+        language="en",
+        department=department,
+        touchpoint=make_touchpoint(),
+    )
+    return voice_send(department=department)
+
+
+def test_thanks_for_sharing_is_counted_once_and_the_person_told(
+    client, slack, department, django_capture_on_commit_callbacks
+):
+    from stories.voice_blocks import VOICE_THANKS
+
+    voice = _voice_for(department)
+    for name in ("first", "second"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _click(
+                client,
+                AMBASSADOR_SLACK,
+                {"action_id": VOICE_THANKS, "value": str(voice.pk)},
+                response_url=slack.response_url(name),
+            )
+        assert response.status_code == 200
+    voice.refresh_from_db()
+    assert voice.thanks_count == 1
+    assert "was counted" in slack.calls("response.first")[0].params["text"]
+    assert "already" in slack.calls("response.second")[0].params["text"]
+
+
+def test_well_look_into_it_opens_the_concern_modal_prefilled_and_the_department_owns_it(
+    client, slack, department, ambassador, django_capture_on_commit_callbacks
+):
+    from stories.voice_blocks import VOICE_LOOK_INTO
+
+    Profile.objects.filter(user=ambassador).update(department=department)
+    voice = _voice_for(department)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _click(
+            client,
+            AMBASSADOR_SLACK,
+            {"action_id": VOICE_LOOK_INTO, "value": str(voice.pk)},
+            response_url="",
+        )
+    assert response.status_code == 200
+    view = _opened(slack)["view"]
+    assert view["callback_id"] == CONCERN_MODAL
+    assert _input(view, "title")["element"]["initial_value"].startswith("Paying took three tries")
+    description = _input(view, "description")["element"]["initial_value"]
+    assert f"/voices/feedback/{voice.feedback_id}/" in description
+    department_select = _input(view, "department_id")["element"]["initial_option"]
+    assert department_select["value"] == str(department.pk)
+    voice.refresh_from_db()
+    assert voice.look_into_count == 1
+    state = _state(
+        title="Paying took three tries",
+        description=description,
+        customer_reference="",
+        touchpoint_id=_choice(make_touchpoint().pk),
+        department_id=_choice(department.pk),
+        severity=_choice("high"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _submit(
+            client, CONCERN_MODAL, AMBASSADOR_SLACK, state, meta=view["private_metadata"]
+        )
+    assert submitted.status_code == 200
+    concern = Concern.objects.get(title="Paying took three tries")
+    assert concern.owner_department == department
+
+
+def test_an_emoji_on_the_voice_is_counted_and_taken_back(
+    client, slack, department, django_capture_on_commit_callbacks
+):
+    from portal.services.outbox import outbox_deliver
+    from tests.slack_signing import signed_post
+
+    voice = _voice_for(department)
+    message = outbox_deliver(message_id=voice.outbox_message_id)
+    assert message.state == OutboxMessage.State.SENT
+
+    def react(kind: str, event_id: str):
+        event = {
+            "type": kind,
+            "user": AMBASSADOR_SLACK,
+            "reaction": "heart",
+            "item": {"type": "message", "channel": "CVOICE001", "ts": message.slack_ts},
+        }
+        payload = {"type": "event_callback", "event_id": event_id, "event": event, "team_id": "T"}
+        with django_capture_on_commit_callbacks(execute=True):
+            assert signed_post(client, "/slack/events", payload, SECRET).status_code == 200
+
+    react("reaction_added", "Ev1")
+    voice.refresh_from_db()
+    assert voice.reaction_count == 1
+    react("reaction_removed", "Ev2")
+    voice.refresh_from_db()
+    assert voice.reaction_count == 0

@@ -88,14 +88,14 @@ def test_preview_mode_says_slack_is_not_configured(client):
 
 def test_signed_event_nobody_listens_to_is_acknowledged_and_logged(slack_live, caplog):
     caplog.set_level(logging.INFO, logger="portal.slack.app")
-    body = json.dumps(_event("reaction_added")).encode()
+    body = json.dumps(_event("pin_added")).encode()
     response = signed_raw_post(Client(), "/slack/events", body, SECRET, content_type=JSON)
     assert response.status_code == 200
     [record] = [r for r in caplog.records if "No listener" in r.getMessage()]
     assert record.name == "portal.slack.app"
     assert record.levelno == logging.INFO
     assert "'event_callback'" in record.getMessage()
-    assert "'reaction_added'" in record.getMessage()
+    assert "'pin_added'" in record.getMessage()
     assert not _errors(caplog)
 
 

@@ -70,6 +70,7 @@ bench: install messages
 	$(PY) bench/pages.py
 	$(PY) bench/voices.py
 	BENCH_REUSE=1 $(PY) bench/slack_acks.py
+	$(PY) bench/daily_voice.py
 
 clean:
 	rm -rf $(VENV) var

@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR_DIR = ROOT / "var" / "bench"
@@ -62,6 +63,45 @@ def configure(*, database_url: str) -> None:
     import django
 
     django.setup()
+
+
+def server(url: str):
+    """A connection to the server's maintenance database, or stop with what to start."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(f"BENCH_DATABASE_URL must be a PostgreSQL URL (it is {url!r}).")
+    if "bench" not in name:
+        # It is dropped: never anything that could be someone's real database.
+        sys.exit(f"The benchmark drops its database: its name must contain 'bench' ({name!r}).")
+    try:
+        return psycopg.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname="postgres",
+            connect_timeout=5,
+            autocommit=True,
+        )
+    except psycopg.OperationalError as error:
+        sys.exit(
+            f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432} "
+            f"({str(error).strip().splitlines()[0]}).\n"
+            "Start it (e.g. `sudo service postgresql start`, or `docker run -d -p 5432:5432 "
+            "-e POSTGRES_HOST_AUTH_METHOD=trust postgres:15`), or point BENCH_DATABASE_URL at "
+            "a server where the user may create databases."
+        )
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark's database."""
+    quoted = '"' + urlsplit(url).path.lstrip("/").replace('"', '""') + '"'
+    with server(url) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {quoted}")
 
 
 def load_demo() -> None:

@@ -24,13 +24,12 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from _site import configure, load_demo, signed_in, timed_get
+from _site import configure, fresh_database, load_demo, server, signed_in, timed_get
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_voices"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
 configure(database_url=DATABASE_URL)
 
-import psycopg  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.files.images import ImageFile  # noqa: E402
@@ -76,43 +75,6 @@ rng = random.Random(7)  # the same company every run
 
 
 # --- the database ----------------------------------------------------------------------------
-
-
-def server(url: str) -> psycopg.Connection:
-    """A connection to the server's maintenance database, or stop with what to start."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit(f"BENCH_DATABASE_URL must be a PostgreSQL URL (it is {url!r}).")
-    if "bench" not in name:
-        # It is dropped: never anything that could be someone's real database.
-        sys.exit(f"The benchmark drops its database: its name must contain 'bench' ({name!r}).")
-    try:
-        return psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password,
-            dbname="postgres",
-            connect_timeout=5,
-            autocommit=True,
-        )
-    except psycopg.OperationalError as error:
-        sys.exit(
-            f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432} "
-            f"({str(error).strip().splitlines()[0]}).\n"
-            "Start it (e.g. `sudo service postgresql start`, or `docker run -d -p 5432:5432 "
-            "-e POSTGRES_HOST_AUTH_METHOD=trust postgres:15`), or point BENCH_DATABASE_URL at "
-            "a server where the user may create databases."
-        )
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the benchmark's database."""
-    quoted = '"' + urlsplit(url).path.lstrip("/").replace('"', '""') + '"'
-    with server(url) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {quoted}")
 
 
 class own_timestamps:

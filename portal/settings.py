@@ -236,6 +236,8 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files only the portal hands out, after a permission check (feedback imports and their
 # reports hold customers' words): never under MEDIA_URL. Web and worker must share it.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# How many feedback items `manage.py demo` generates and imports (stories/demo_feedback.py).
+DEMO_FEEDBACK_ITEMS = env.int("DEMO_FEEDBACK_ITEMS", 15_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -26,6 +26,7 @@ from wagtail.models import Site
 
 from portal.demo import DEMO_DOMAIN
 from portal.models import Department, User
+from stories import demo_voice
 from stories.models import Concern, ConcernEvent, CXSettings, Story, StoryThanks
 from stories.services import concern as concerns
 from stories.services import story as stories
@@ -397,6 +398,9 @@ def load(*, today: datetime.date, stdout: TextIO) -> None:
 
     # Just filed, critical: the Leadership and CX channels have been alerted.
     _file(CRITICAL)
+
+    # Four years of customer feedback, and the daily voice each department has been hearing.
+    demo_voice.load(today=today, stdout=stdout, cx_lead=cx_lead)
 
     stdout.write(
         f"Customer voices: {Story.objects.filter(live=True).count()} published stories, "

@@ -4,13 +4,19 @@ from celery import shared_task
 
 from portal.models import User
 from portal.slack.client import TransientSlackError, respond, slack_call
-from stories.services import digest, feedback_import, slack_filing, voice
+from stories.services import digest, feedback_import, leadership_digest, slack_filing, voice
 
 
 @shared_task(name="stories.triage_digest")
 def triage_digest_task() -> bool:
     """Beat's weekday-morning tick (row made by migration 0002): True when a digest was written."""
     return digest.triage_digest_post() is not None
+
+
+@shared_task(name=leadership_digest.TASK_NAME)
+def leadership_digest_task() -> bool:
+    """Beat's Monday-morning tick (row made by migration 0007): True when a digest was written."""
+    return leadership_digest.leadership_digest_post() is not None
 
 
 # --- Slack: what a modal or a button asked for, after Slack had its answer -------------------

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.models import Department
-from stories.models import DailyVoice
+from stories.models import DailyVoice, Polarity
 from stories.selectors.voice import voice_preview
 from stories.services.voice import voice_pin, voice_unpin
 from stories.voice import next_voice_days
@@ -72,7 +72,7 @@ class VoicePreviewView(WagtailAdminTemplateMixin, TemplateView):
                         words=" ".join(voice_words(chosen.kind, chosen.item).split())[:300],
                         where=voice_where(chosen.kind, chosen.item),
                         url=voice_item_path(chosen.kind, chosen.item),
-                        polarity=chosen.polarity,
+                        polarity=Polarity(chosen.polarity).label,
                     )
                     if isinstance(chosen, DailyVoice):
                         row.update(

@@ -48,3 +48,39 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     idempotency_key = factory.Sequence(lambda n: f"test:{n}")
     channel = "CTEST00001"
     text = factory.Sequence(lambda n: f"Message {n}")
+
+
+def heard_voice(department, text: str, *, days_ago: int = 1, **fields):
+    """A daily voice the department heard `days_ago` days back: its feedback item, and its
+    Slack message as posted. `fields` are the voice's own (thanks_count, ...)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from stories.models import DailyVoice, FeedbackItem
+
+    sent = timezone.now() - datetime.timedelta(days=days_ago)
+    feedback = FeedbackItem.objects.create(
+        source="nps-survey",
+        external_id=f"{department.pk}-{days_ago}-{text[:20]}",
+        received_at=sent - datetime.timedelta(days=30),
+        text=text,
+        market="KR",
+        language="en",
+        department=department,
+    )
+    message = OutboxMessageFactory(
+        idempotency_key=f"stories:voice:{department.pk}:{sent.date()}",
+        channel=department.slack_channel_id,
+        text=text,
+        state=OutboxMessage.State.SENT,
+    )
+    return DailyVoice.objects.create(
+        department=department,
+        local_date=sent.date(),
+        kind=DailyVoice.Kind.FEEDBACK,
+        feedback=feedback,
+        outbox_message=message,
+        sent_at=sent,
+        **fields,
+    )

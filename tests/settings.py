@@ -15,6 +15,9 @@ os.environ["SLACK_SIGNING_SECRET"] = ""
 
 from portal.settings import *  # noqa: E402, F403
 
+# The demo's feedback file is 15,000 items; tests that load the demo need a few hundred.
+DEMO_FEEDBACK_ITEMS = 300
+
 # Hashing passwords at full strength costs a third of a second each; tests make many.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -125,6 +125,11 @@ def _offset(cursor: str) -> int:
 class SlackFake:
     def __init__(self) -> None:
         self.latency = 0.0
+        # Slack allows about one message a second per channel: with a positive interval, a
+        # chat.postMessage sooner than that after the channel's last one gets 429 + Retry-After.
+        self.channel_interval = 0.0
+        self._channel_last: dict[str, float] = {}
+        self.rate_limited = 0
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -189,7 +194,10 @@ class SlackFake:
             self._scripts.clear()
             self._posted.clear()
             self._members.clear()
+            self._channel_last.clear()
             self.latency = 0.0
+            self.channel_interval = 0.0
+            self.rate_limited = 0
 
     def posted(self, channel: str | None = None) -> list[Posted]:
         """Messages in the fake workspace, oldest first."""
@@ -361,6 +369,17 @@ class SlackFake:
             return ok(user_id="UFAKEBOT", team_id="TFAKE", bot_id="BFAKE")
         return ok()
 
+    def _channel_rate(self, channel: str) -> Scripted | None:
+        """Call with the lock held: 429 when the channel had a message less than
+        `channel_interval` seconds ago, else None (and the channel's clock restarts)."""
+        now = time.monotonic()
+        last = self._channel_last.get(channel)
+        if last is not None and now - last < self.channel_interval:
+            self.rate_limited += 1
+            return rate_limited(retry_after=max(1, round(self.channel_interval - (now - last))))
+        self._channel_last[channel] = now
+        return None
+
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(request.path)
         method = parts.path.rsplit("/", 1)[-1]
@@ -377,6 +396,8 @@ class SlackFake:
             self._calls.append(Call(method, params, headers, time.monotonic()))
             queue = self._scripts.get(method)
             scripted = queue.popleft() if queue else None
+            if scripted is None and method == "chat.postMessage" and self.channel_interval:
+                scripted = self._channel_rate(params.get("channel") or "")
             latency = self.latency
             posted = None
             if method == "chat.postMessage" and (authorised or scripted is not None):

@@ -6,21 +6,38 @@ from django.db import migrations, models
 
 
 TICK_NAME = "Daily customer voice tick"
+DIGEST_NAME = "Weekly leadership digest"
 
 
 def schedule(apps, schema_editor):
-    """Every minute: the departments whose local voice time has come get their voice."""
+    """Every minute: the departments whose local voice time has come get their voice. Mondays
+    at 09:00 Seoul time (editable in the admin): the week in customer voices for leadership."""
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     minute, _ = IntervalSchedule.objects.get_or_create(every=1, period="minutes")
     PeriodicTask.objects.update_or_create(
         name=TICK_NAME,
         defaults={"task": "stories.daily_voice_tick", "interval": minute, "enabled": True},
     )
+    monday, _ = CrontabSchedule.objects.get_or_create(
+        minute="0",
+        hour="9",
+        day_of_week="1",
+        day_of_month="*",
+        month_of_year="*",
+        timezone="Asia/Seoul",
+    )
+    PeriodicTask.objects.update_or_create(
+        name=DIGEST_NAME,
+        defaults={"task": "stories.leadership_digest", "crontab": monday, "enabled": True},
+    )
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TICK_NAME).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name__in=[TICK_NAME, DIGEST_NAME]
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -30,16 +30,20 @@ FIRST_WINDOW = datetime.timedelta(hours=24)
 ROWS_PER_SECTION = 10
 
 
-def digest_zone() -> zoneinfo.ZoneInfo:
-    """The zone of the digest's schedule (beat's crontab row), which decides what "today" is."""
+def schedule_zone(task_name: str) -> zoneinfo.ZoneInfo:
+    """The zone of a digest's schedule (beat's crontab row), which decides what "today" is."""
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.filter(task=TASK_NAME).select_related("crontab").first()
+    task = PeriodicTask.objects.filter(task=task_name).select_related("crontab").first()
     name = str(task.crontab.timezone) if task and task.crontab else DEFAULT_ZONE
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo(DEFAULT_ZONE)
+
+
+def digest_zone() -> zoneinfo.ZoneInfo:
+    return schedule_zone(TASK_NAME)
 
 
 def digest_key(now: datetime.datetime, zone: zoneinfo.ZoneInfo) -> str:

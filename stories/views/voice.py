@@ -86,13 +86,17 @@ def voice_metrics(request: HttpRequest) -> HttpResponse:
     since = metrics.since_months(months)
     monthly = metrics.by_month(since)
     total = metrics.totals(since)
+    markets = metrics.by_market(since)
+    departments = metrics.by_department(since)
     context = {
         "months": months,
         "periods": PERIODS,
         "total": total,
         "monthly": monthly,
-        "markets": metrics.by_market(since),
-        "departments": metrics.by_department(since),
+        "markets": markets,
+        "departments": departments,
+        "market_chart": [(row.label, row.nps) for row in markets if row.nps is not None],
+        "department_chart": [(row.label, row.nps) for row in departments if row.nps is not None],
         "nps_chart": [(row.label, row.nps) for row in monthly if row.nps is not None],
         "rating_chart": [(row.label, row.rating) for row in monthly if row.rating is not None],
         "polarity_chart": [

@@ -77,7 +77,14 @@ def test_make_run_is_short_and_ctrl_c_stops_it_cleanly(tmp_path):
         make = subprocess.Popen(
             ["make", "-o", ".venv/.installed", "-o", "messages", "run"],
             cwd=ROOT,
-            env=_environ(DEBUG="1", WEB_PORT=str(port), VAR_DIR=str(tmp_path / "var")),
+            # The demo's 15,000 feedback items would only slow this down (the generated file is
+            # tested in tests/stories/test_demo_feedback.py).
+            env=_environ(
+                DEBUG="1",
+                WEB_PORT=str(port),
+                VAR_DIR=str(tmp_path / "var"),
+                DEMO_FEEDBACK_ITEMS="300",
+            ),
             stdout=out,
             stderr=subprocess.STDOUT,
             # Its own process group, so the SIGINT below reaches make, the recipe's shell and

@@ -117,3 +117,29 @@ def test_a_features_section_reaches_the_home_tab(
     with hooks.register_temporarily(HOOK, mine), django_capture_on_commit_callbacks(execute=True):
         _open(client, "U0AMBASS01")
     assert "*Through the door*\\n• a &lt;b&gt;" in str(linked.calls("views.publish")[0].params)
+
+
+def test_the_home_tab_shows_todays_voice_for_my_department(
+    client, linked, ambassador, department, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from stories.models import FeedbackItem
+    from stories.services.voice import voice_send
+
+    department.slack_channel_id = "C0SUPPORT1"
+    department.save()
+    Profile.objects.filter(user=ambassador).update(department=department)
+    FeedbackItem.objects.create(
+        source="nps-survey",
+        external_id="1",
+        received_at=timezone.now(),
+        text=f"The courier was early {XSS}",
+        department=department,
+    )
+    voice_send(department=department)
+    with django_capture_on_commit_callbacks(execute=True):
+        _open(client, "U0AMBASS01")
+    text = json.dumps(linked.calls("views.publish")[-1].params["view"], ensure_ascii=False)
+    assert "Today's customer voice" in text and "The courier was early" in text
+    assert "<!channel>" not in text

@@ -1,4 +1,7 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -616,6 +619,23 @@ class VoiceRoute(models.Model):
 
     def __str__(self) -> str:
         return " · ".join(str(part) for part in self.conditions().values()) or "-"
+
+    def clean(self) -> None:
+        super().clean()
+        for name in ("product", "tag", "market", "keyword"):
+            setattr(self, name, getattr(self, name).strip())
+        self.market = self.market.upper()
+        errors = {}
+        if self.market and not re.fullmatch(r"[A-Z]{2}", self.market):
+            errors["market"] = _("A market is a two-letter country code, such as KR.")
+        if "," in self.tag:
+            errors["tag"] = _("One tag a rule: add another rule for another tag.")
+        if errors:
+            raise ValidationError(errors)
+        if not self.conditions():
+            raise ValidationError(
+                _("Name at least one condition: a touchpoint, product, tag, market or keyword.")
+            )
 
     def conditions(self) -> dict:
         found = {}

@@ -116,3 +116,35 @@ def test_routing_rules_list_how_many_items_each_matches(client, cx_lead, posting
     assert "payment gateway" in body and "Items it matches" in body
     cells = re.findall(r"<td[^>]*>\s*(\d+)\s*</td>", body)
     assert sorted(cells) == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({}, "__all__", "Name at least one condition"),
+        ({"market": "K1"}, "market", "two-letter country code"),
+        ({"tag": "checkout, refund"}, "tag", "One tag a rule"),
+    ],
+)
+def test_a_rule_that_would_match_nothing_or_too_much_is_refused(posting, fields, field, message):
+    from django.core.exceptions import ValidationError
+
+    rule = VoiceRoute(department=posting, **fields)
+    with pytest.raises(ValidationError) as raised:
+        rule.full_clean()
+    assert message in " ".join(raised.value.message_dict[field])
+
+
+def test_a_rule_is_kept_tidy(posting):
+    rule = VoiceRoute(department=posting, market="kr", keyword=" refund ")
+    rule.full_clean()
+    assert (rule.market, rule.keyword) == ("KR", "refund")
+
+
+def test_the_admin_form_shows_the_error_and_keeps_what_was_typed(client, cx_lead, posting):
+    client.force_login(cx_lead)
+    body = client.post(
+        "/admin/voices/routes/add/", {"department": posting.pk, "market": "K1"}
+    ).content.decode()
+    assert "two-letter country code" in body and 'value="K1"' in body
+    assert not VoiceRoute.objects.exists()

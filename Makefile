@@ -71,6 +71,7 @@ bench: install messages
 	$(PY) bench/voices.py
 	BENCH_REUSE=1 $(PY) bench/slack_acks.py
 	$(PY) bench/daily_voice.py
+	$(PY) bench/principles.py
 
 clean:
 	rm -rf $(VENV) var

@@ -130,3 +130,84 @@ def timed_get(client, path: str):
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, (path, response.status_code)
     return elapsed, response
+
+
+# --- reference pages and the measure (after configure()) -------------------------------------
+
+BARE_SLUG = "bench-bare"
+FRAME_SLUG = "bench-frame"
+
+FRAME = """{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}
+{% block content %}<h1>{{ page.title }}</h1>{% endblock %}"""
+
+
+def reference_pages() -> tuple[str, str]:
+    """Two plain Wagtail pages under the home page: the baseline, drawn by Wagtail's own
+    template (wagtailcore/page.html), and the same page drawn in the portal's frame (base.html:
+    header, navigation, language menu, messages) with no content, to tell the frame's cost
+    from a page's own."""
+    from django.template import engines
+    from django.template.response import TemplateResponse
+    from wagtail.models import Page, Site
+
+    home = Site.objects.get(is_default_site=True).root_page
+    pages = {}
+    for slug, title in ((BARE_SLUG, "Bench bare page"), (FRAME_SLUG, "Bench framed page")):
+        pages[slug] = Page.objects.child_of(home).filter(slug=slug).first() or home.add_child(
+            instance=Page(title=title, slug=slug)
+        )
+    framed_pk = pages[FRAME_SLUG].pk
+    frame = engines["django"].from_string(FRAME)
+    serve = Page.serve
+
+    def serve_in_frame(page, request, *args, **kwargs):
+        if page.pk == framed_pk:
+            return TemplateResponse(request, frame, page.get_context(request))
+        return serve(page, request, *args, **kwargs)
+
+    Page.serve = serve_in_frame
+    return pages[BARE_SLUG].url, pages[FRAME_SLUG].url
+
+
+BARE_ADMIN_PATH = "/admin/bench-bare/"
+
+
+def bare_admin_page() -> str:
+    """An admin page with nothing on it: Wagtail's admin frame (sidebar, header, breadcrumbs)
+    drawn by Wagtail's generic view, to tell what the admin costs every admin page."""
+    from django.urls import clear_url_caches, path
+    from django.views.generic import TemplateView
+    from wagtail.admin.auth import require_admin_access
+    from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+    import portal.urls
+
+    class BareAdminView(WagtailAdminTemplateMixin, TemplateView):
+        page_title = "Bench bare admin page"
+
+    portal.urls.urlpatterns.insert(
+        0, path(BARE_ADMIN_PATH.strip("/") + "/", require_admin_access(BareAdminView.as_view()))
+    )
+    clear_url_caches()
+    return BARE_ADMIN_PATH
+
+
+def measure(pages: list[tuple[str, object, str]], *, runs: int) -> list[tuple[str, float, int]]:
+    """(page, median ms, queries) for each page, asked in turns `runs` times after a warm-up."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries = {}
+    for name, client, path in pages:
+        timed_get(client, path)  # warm: caches, renditions, the connection
+        with CaptureQueriesContext(connection) as captured:
+            timed_get(client, path)
+        queries[name] = len(captured)
+    times: dict[str, list[float]] = {name: [] for name, _client, _path in pages}
+    for _ in range(runs):
+        for name, client, path in pages:
+            elapsed, _response = timed_get(client, path)
+            times[name].append(elapsed)
+    return [(name, statistics.median(times[name]), queries[name]) for name, _c, _p in pages]

@@ -19,12 +19,20 @@ import datetime
 import io
 import os
 import random
-import statistics
 import sys
 import time
 from urllib.parse import urlsplit
 
-from _site import configure, fresh_database, load_demo, server, signed_in, timed_get
+from _site import (
+    bare_admin_page,
+    configure,
+    fresh_database,
+    load_demo,
+    measure,
+    reference_pages,
+    server,
+    signed_in,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_voices"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -34,15 +42,11 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.files.images import ImageFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.template import engines  # noqa: E402
-from django.template.response import TemplateResponse  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 from wagtail.images import get_image_model  # noqa: E402
-from wagtail.models import Page, Site  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
 from ambassadors.models import Appointment, Touchpoint  # noqa: E402
@@ -65,8 +69,6 @@ PEOPLE = 500
 STORIES = 10_000
 CONCERNS = 10_000
 BATCH = 2_000
-BARE_SLUG = "bench-bare"
-FRAME_SLUG = "bench-frame"
 EMPLOYEE = "ambassador@demo.example"  # an employee with a department (Sales), an ambassador
 CX_LEAD = "cx@demo.example"
 NOW = timezone.now()
@@ -527,57 +529,6 @@ def reindex() -> None:
             backend.add_bulk(model, list(model.objects.order_by("pk")[start : start + 1000]))
 
 
-FRAME = """{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}
-{% block content %}<h1>{{ page.title }}</h1>{% endblock %}"""
-
-
-def reference_pages() -> tuple[str, str]:
-    """Two plain Wagtail pages under the home page: the baseline, drawn by Wagtail's own
-    template (wagtailcore/page.html), and the same page drawn in the portal's frame (base.html:
-    header, navigation, language menu, messages) with no content, to tell the frame's cost
-    from a page's own."""
-    home = Site.objects.get(is_default_site=True).root_page
-    pages = {}
-    for slug, title in ((BARE_SLUG, "Bench bare page"), (FRAME_SLUG, "Bench framed page")):
-        pages[slug] = Page.objects.child_of(home).filter(slug=slug).first() or home.add_child(
-            instance=Page(title=title, slug=slug)
-        )
-    framed_pk = pages[FRAME_SLUG].pk
-    frame = engines["django"].from_string(FRAME)
-    serve = Page.serve
-
-    def serve_in_frame(page, request, *args, **kwargs):
-        if page.pk == framed_pk:
-            return TemplateResponse(request, frame, page.get_context(request))
-        return serve(page, request, *args, **kwargs)
-
-    Page.serve = serve_in_frame
-    return pages[BARE_SLUG].url, pages[FRAME_SLUG].url
-
-
-BARE_ADMIN_PATH = "/admin/bench-bare/"
-
-
-def bare_admin_page() -> str:
-    """An admin page with nothing on it: Wagtail's admin frame (sidebar, header, breadcrumbs)
-    drawn by Wagtail's generic view, to tell what the admin costs every admin page."""
-    from django.urls import clear_url_caches, path
-    from django.views.generic import TemplateView
-    from wagtail.admin.auth import require_admin_access
-    from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
-    import portal.urls
-
-    class BareAdminView(WagtailAdminTemplateMixin, TemplateView):
-        page_title = "Bench bare admin page"
-
-    portal.urls.urlpatterns.insert(
-        0, path(BARE_ADMIN_PATH.strip("/") + "/", require_admin_access(BareAdminView.as_view()))
-    )
-    clear_url_caches()
-    return BARE_ADMIN_PATH
-
-
 @transaction.atomic
 def add_volume() -> dict[str, int]:
     people = add_people()
@@ -599,22 +550,6 @@ def add_volume() -> dict[str, int]:
 
 
 # --- the measure -----------------------------------------------------------------------------
-
-
-def measure(pages: list[tuple[str, object, str]]) -> list[tuple[str, float, int]]:
-    """(page, median ms, queries) for each page, asked in turns RUNS times after a warm-up."""
-    queries = {}
-    for name, client, path in pages:
-        timed_get(client, path)  # warm: caches, renditions, the connection
-        with CaptureQueriesContext(connection) as captured:
-            timed_get(client, path)
-        queries[name] = len(captured)
-    times: dict[str, list[float]] = {name: [] for name, _client, _path in pages}
-    for _ in range(RUNS):
-        for name, client, path in pages:
-            elapsed, _response = timed_get(client, path)
-            times[name].append(elapsed)
-    return [(name, statistics.median(times[name]), queries[name]) for name, _c, _p in pages]
 
 
 def build() -> None:
@@ -671,7 +606,7 @@ def main() -> None:
         ("concern search `/concerns/?q=invoice`", employee, "/concerns/?q=invoice"),
     ]
     load = os.getloadavg()[0]
-    rows = measure(pages)
+    rows = measure(pages, runs=RUNS)
     medians = {name: median for name, median, _count in rows}
     baseline = medians[bare_name]
     # Each page beside the empty page in the frame, for the same person (the frame draws

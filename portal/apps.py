@@ -16,11 +16,14 @@ class PortalConfig(AppConfig):
         # changes.
         from portal import admin_csp, auth, selectors, signals  # noqa: F401
         from portal.groups import groups_sync_after_migrate
+        from portal.principles import signals as principle_signals  # noqa: F401
+        from portal.principles.tree import principles_tree_after_migrate
 
         admin_csp.install()
 
         post_migrate.connect(groups_sync_after_migrate, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
+        post_migrate.connect(principles_tree_after_migrate, sender=self)
 
 
 def create_cache_table(using="default", **kwargs) -> None:

@@ -309,6 +309,7 @@ def demo_load(*, today: datetime.date) -> DemoResult:
             "company_name": "Acme Editing",
             "programme_name": "Customer for Life",
             "mascot_name": "Ollie",
+            "company_channel_id": "CDEMOALL01",
             "mascot_image": _mascot(),
         },
     )
@@ -341,4 +342,8 @@ def demo_loaders() -> list[tuple[str, DemoLoader]]:
         if app_config.name == "portal" or importlib.util.find_spec(name) is None:
             continue
         loaders.append((name, importlib.import_module(name).load))
+    # The CX principles show the published stories as their cases: after every other app.
+    from portal.principles import demo as principles_demo
+
+    loaders.append((principles_demo.__name__, principles_demo.load))
     return loaders

@@ -33,12 +33,14 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "portal.view_profile",
         "portal.view_outboxmessage",
         "portal.change_outboxmessage",
+        "portal.view_acknowledgement",
     ],
     LEADERSHIP: [
         "wagtailadmin.access_admin",
         "portal.view_department",
         "portal.view_profile",
         "portal.change_portalsettings",
+        "portal.view_acknowledgement",
     ],
     HR: [
         "wagtailadmin.access_admin",
@@ -48,11 +50,14 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "portal.view_department",
         "portal.view_profile",
         "portal.change_profile",
+        "portal.view_acknowledgement",
     ],
 }
 
-# Page permissions on the whole tree: leadership publishes the portal's pages.
+# Page permissions on the whole tree: the CX team drafts and edits the portal's pages (the
+# principles) and submits them to the "Leadership approval" workflow; Leadership publishes.
 GROUP_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    CX_TEAM: ["add_page", "change_page"],
     LEADERSHIP: ["add_page", "change_page", "publish_page"],
 }
 

@@ -51,6 +51,11 @@ class Item:
     tone: str = "neutral"  # the badge's colour: neutral, info, success, warning, danger
     detail: str = ""
     badge_first: bool = False
+    # A button under the section in Slack's App Home, answered by a feature's Bolt listener
+    # (action id `slack_action_id`, suffixed to keep it unique; `slack_value` its value).
+    slack_action_id: str = ""
+    slack_value: str = ""
+    slack_label: str = ""
 
     def __html__(self) -> str:
         text = format_html('<a href="{}">{}</a>', self.url, self.text) if self.url else self.text
@@ -118,10 +123,34 @@ def sections_for(*, user: User, profile: Profile | None, hook_name: str = HOOK) 
 # The principles live in the portal itself, so their place is registered here.
 @hooks.register(HOOK)
 def principles_section(*, user: User, profile: Profile | None) -> Section:
+    """The principles this person has yet to acknowledge (two queries, whatever their number)."""
+    from portal.principles.messages import ACKNOWLEDGE, acknowledge_value
+    from portal.principles.selectors import principles_pending
+
+    items = []
+    for pending in principles_pending(user=user, profile=profile):
+        changed = pending.principle.version > 1
+        items.append(
+            Item(
+                text=pending.page.title,
+                url=pending.url,
+                badge=_("Changed") if changed else _("New"),
+                tone="warning" if changed else "info",
+                detail=pending.page.statement,
+                # With a check question, the button opens the page where it is answered.
+                slack_action_id="portal_open_link:principle"
+                if pending.has_question
+                else ACKNOWLEDGE,
+                slack_value=""
+                if pending.has_question
+                else acknowledge_value(pending.principle.pk, pending.principle.version),
+                slack_label=_("Acknowledge: %(title)s") % {"title": pending.page.title},
+            )
+        )
     return Section(
         key="principles",
         title=_("Principles to acknowledge"),
-        items=[],
+        items=items,
         empty=_("You have acknowledged every published principle."),
         order=30,
     )

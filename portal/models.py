@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from portal import lookups
+from portal.translations import FallbackRouteMixin
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -260,11 +261,20 @@ class PortalSettings(BaseSiteSetting):
         related_name="+",
     )
 
+    company_channel_id = models.CharField(
+        _("company channel"),
+        max_length=20,
+        blank=True,
+        validators=[slack_channel_validator],
+        help_text=_("The Slack channel ID where every new or changed principle is announced."),
+    )
+
     panels = [
         FieldPanel("company_name"),
         FieldPanel("programme_name"),
         FieldPanel("mascot_name"),
         FieldPanel("mascot_image"),
+        FieldPanel("company_channel_id"),
     ]
 
     class Meta:
@@ -294,16 +304,18 @@ SITE_SETTINGS = lookups.register(
 )
 
 
-class HomePage(Page):
-    """The portal's front page: what needs the signed-in person's attention today."""
+class HomePage(FallbackRouteMixin, Page):
+    """The portal's front page: what needs the signed-in person's attention today.
+
+    There is one per language (the site's root page and its translations).
+    """
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
-    max_count = 1
+    subpage_types = ["portal.PrinciplesIndexPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -375,3 +387,33 @@ class OutboxMessage(models.Model):
     @property
     def preview_excerpt(self) -> str:
         return Truncator(self.preview_text).chars(80)
+
+
+# The principles' pages and records live in their own package (portal/principles/).
+from portal.principles.models import (  # noqa: E402
+    Acknowledgement,
+    Principle,
+    PrincipleRelease,
+    PublicationChoice,
+)
+from portal.principles.pages import (  # noqa: E402
+    LeadershipApprovalTask,
+    PrinciplePage,
+    PrinciplesIndexPage,
+)
+
+__all__ = [
+    "Acknowledgement",
+    "Department",
+    "HomePage",
+    "LeadershipApprovalTask",
+    "OutboxMessage",
+    "PortalSettings",
+    "Principle",
+    "PrinciplePage",
+    "PrincipleRelease",
+    "PrinciplesIndexPage",
+    "Profile",
+    "PublicationChoice",
+    "User",
+]

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "stories",
     "onboarding",
     "wagtail.contrib.settings",
+    # Principle pages in English and Korean: Wagtail's own translations (README, "Languages").
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -226,6 +229,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ko", "한국어")]
+# Pages exist per language (principles, onboarding); a person reads their profile's language
+# and falls back to English where no translation is live (portal/principles/pages.py).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -341,7 +348,13 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [_SELF, "data:"],
         "font-src": [_SELF, "data:"],
         "connect-src": [_SELF],
-        "frame-src": [_SELF],
+        # Video embeds on principle and onboarding pages (Wagtail's embed block).
+        "frame-src": [
+            _SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
         "frame-ancestors": [_SELF],
         "object-src": [_NONE],
         "base-uri": [_SELF],

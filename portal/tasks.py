@@ -41,3 +41,11 @@ def slack_member_introduce_task(slack_user_id: str, response_url: str, again: st
         response_url=response_url,
         again=again,
     )
+
+
+# The principles' tasks live with them; importing them here lets Celery find them.
+from portal.principles.tasks import (  # noqa: E402, F401
+    principle_ask_task,
+    principle_reminders_task,
+    publish_scheduled_task,
+)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -22,6 +23,17 @@ from portal.forms import DepartmentAdminForm, ProfileAdminForm
 from portal.models import Department, OutboxMessage, Profile
 from portal.services import organisation, outbox
 from portal.users_admin import PortalAssignRoleBulkAction, PortalSetActiveStateBulkAction
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown to people holding one permission."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
 
 
 class ViewersOnlyChooserViewSet(SnippetChooserViewSet):
@@ -278,3 +290,7 @@ def start_widgets_without_inline_scripts():
 def mirror_profile_preferences(request, instance):
     if isinstance(instance, Profile):
         organisation.profile_mirror_to_wagtail(profile=instance)
+
+
+# The principles' admin (reports); Wagtail loads only this module of the app.
+from portal.principles import wagtail_hooks as _principles_hooks  # noqa: E402, F401

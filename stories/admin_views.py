@@ -30,7 +30,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from portal.models import Department
-from portal.spreadsheets import csv_safe
+from portal.spreadsheets import LOCAL_DATETIMES, csv_safe
 from stories import rules
 from stories.forms.triage import (
     ANY,
@@ -163,14 +163,6 @@ class DueColumn(DateColumn):
     cell_template_name = "stories/admin/due_cell.html"
 
 
-def _local_text(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _local_naive(value):
-    return timezone.make_naive(value) if value else None
-
-
 class TriageReportView(ReportView):
     """The CX team's queue: every concern, filtered, counted by state, exported."""
 
@@ -246,12 +238,7 @@ class TriageReportView(ReportView):
         name: {ReportView.FORMAT_CSV: csv_safe}
         for name in ("title", "customer_reference", "description", "assignee", "url")
     }
-    custom_value_preprocess = {
-        datetime.datetime: {
-            ReportView.FORMAT_CSV: _local_text,
-            ReportView.FORMAT_XLSX: _local_naive,
-        },
-    }
+    custom_value_preprocess = LOCAL_DATETIMES
 
     def get_filename(self):
         return f"concerns-{timezone.localdate().isoformat()}"

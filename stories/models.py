@@ -136,6 +136,19 @@ class Story(
         """The customer's name where it may be shown; empty when they may not be named."""
         return self.customer_name if self.customer_may_be_named else ""
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("stories:story_detail", args=[self.pk])
+
+    @property
+    def shown_to_everyone(self):
+        """The story as any employee may read it, customer identifiers masked: what other
+        pages quote (a principle's example story)."""
+        from stories.selectors.story import shown_story
+
+        return shown_story(self, reveal_identifiers=False)
+
 
 class StoryThanks(models.Model):
     """One person's thanks for a published story (one per person)."""

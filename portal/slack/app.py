@@ -276,6 +276,9 @@ def _build_app(token: str, signing_secret: str, api_url: str) -> App:
     SlackRequestHandler(app=app)
     app.middleware(once_per_event)
     home.register(app)
+    from portal.principles import slack as principles_slack
+
+    principles_slack.register(app)
     for module in slack_modules():
         module.register(app)
     return app

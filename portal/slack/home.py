@@ -68,6 +68,27 @@ def section_text(section: Section) -> str:
     return text + more
 
 
+def item_buttons(section: Section) -> list[ActionsBlock]:
+    """The buttons a section's items carry (acknowledge a principle...), five to a row."""
+    buttons = [
+        ButtonElement(
+            text=plain(item.slack_label or item.text, BUTTON_TEXT),
+            action_id=f"{item.slack_action_id}:{number}",
+            value=item.slack_value or None,
+            # A button without a value opens the item's page.
+            url=site_url(item.url) if not item.slack_value and item.url else None,
+        )
+        for number, item in enumerate(section.items[:MOST_LINES])
+        if isinstance(item, Item) and item.slack_action_id
+    ]
+    return [
+        ActionsBlock(
+            block_id=f"items_{section.key}_{start}"[:255], elements=buttons[start : start + 5]
+        )
+        for start in range(0, len(buttons), 5)
+    ]
+
+
 def home_view(*, user: User) -> dict:
     """The App Home tab of this person, in their language and time zone."""
     profile = viewer_profile(user=user)
@@ -105,6 +126,7 @@ def home_view(*, user: User) -> dict:
                     text=MarkdownTextObject(text=section_text(section)),
                 )
             )
+            blocks.extend(item_buttons(section))
         blocks = blocks[:HOME_BLOCKS]
         return View(type="home", blocks=blocks).to_dict()
 

@@ -11,7 +11,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.wagtail_hooks import ViewersOnlyChooserViewSet, ViewOnlyPermissionPolicy
+from portal.wagtail_hooks import (
+    PermissionMenuItem,
+    ViewersOnlyChooserViewSet,
+    ViewOnlyPermissionPolicy,
+)
 from stories.feedback_admin import (
     IMPORT_PERMISSION,
     FeedbackImportDetailView,
@@ -19,7 +23,6 @@ from stories.feedback_admin import (
     feedback_import_report,
 )
 from stories.models import FeedbackItem
-from stories.wagtail_hooks.triage import PermissionMenuItem
 
 FEEDBACK_MENU_HOOK = "register_stories_feedback_menu_item"
 

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -20,7 +20,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.wagtail_hooks import ViewersOnlyChooserViewSet
+from portal.wagtail_hooks import PermissionMenuItem, ViewersOnlyChooserViewSet
 from stories.admin_views import CandidatesView, TriageReportView, concern_url, show_for
 from stories.models import SeveritySLA
 from stories.selectors.triage import triage_summary
@@ -40,17 +40,6 @@ def triage_urls():
         ),
         path("concerns/candidates/", CandidatesView.as_view(), name="stories_candidates"),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    """A menu item shown to people holding one permission."""
-
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

@@ -15,13 +15,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.home import HOOK, Item, Section
 from portal.ui import NAV_HOOK, NavItem
-from portal.wagtail_hooks import ViewersOnlyChooserViewSet
+from portal.wagtail_hooks import PermissionMenuItem, ViewersOnlyChooserViewSet
 from stories.models import VoiceRoute
 from stories.selectors.voice import route_matches, voice_today
 from stories.voice_admin import VoicePreviewView
 from stories.voice_blocks import voice_item_path, voice_where, voice_words
 from stories.wagtail_hooks.feedback import FEEDBACK_MENU_HOOK
-from stories.wagtail_hooks.triage import PermissionMenuItem
 
 EXCERPT = 280
 

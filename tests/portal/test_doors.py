@@ -88,6 +88,7 @@ def test_demo_loaders_run_the_portals_first_then_in_installed_apps_order(setting
         "stories.demo",
         "onboarding.demo",
         "tests.door_app.demo",
+        "portal.principles.demo",
     ]
     settings.DEBUG = True
     call_command("demo")

@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from portal.models import Department, HomePage, OutboxMessage, Profile
+from portal.models import Department, HomePage, OutboxMessage, PrinciplesIndexPage, Profile
 from tests.factories import DepartmentFactory, UserFactory
 
 
@@ -13,13 +13,15 @@ class HomePageRulesTests(WagtailPageTestCase):
     def test_home_page_sits_under_the_root_only(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
-    def test_home_page_has_no_children_yet(self):
-        self.assertAllowedSubpageTypes(HomePage, {})
+    def test_home_page_holds_the_principles(self):
+        self.assertAllowedSubpageTypes(HomePage, {PrinciplesIndexPage})
 
-    def test_the_migration_made_it_the_site_root(self):
-        home = HomePage.objects.get()
+    def test_the_migration_made_it_the_site_root_with_one_translation_per_language(self):
+        home = HomePage.objects.get(locale=Locale.get_default())
         self.assertEqual(home.get_site().root_page.specific, home)
-        self.assertEqual(home.max_count, 1)
+        korean = home.get_translation(Locale.objects.get(language_code="ko"))
+        self.assertTrue(korean.live)
+        self.assertEqual(HomePage.objects.count(), 2)
 
 
 @pytest.mark.django_db

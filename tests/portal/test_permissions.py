@@ -37,7 +37,13 @@ CX, LEAD, HR = {"cx_lead", *SUPER}, {"leader", *SUPER}, {"hr", *SUPER}
 ROLE_TABLE: list[tuple[str, str, set[str]]] = [
     ("portal home, profile", "/profile/", EVERYONE),
     ("admin dashboard", "/admin/", ADMINS),
-    ("pages: add, edit, publish", "/admin/pages/", LEAD),
+    ("CX principles: read, acknowledge", "/principles/", EVERYONE),
+    (
+        "CX principles: acknowledgement reports, export",
+        "/admin/principles/report/",
+        CX | LEAD | HR,
+    ),
+    ("pages: add, edit, submit for Leadership approval", "/admin/pages/", CX | LEAD),
     ("images: upload, edit", "/admin/images/add/", CX | LEAD),
     ("documents: upload, edit", "/admin/documents/add/", CX | LEAD),
     ("portal settings", "/admin/settings/portal/portalsettings/{site}/", LEAD),

@@ -193,8 +193,15 @@ def test_pages_carry_a_content_security_policy_of_their_own_origin(client, new_h
         directives = dict(
             (part.split(" ", 1) + [""])[:2] for part in (p.strip() for p in policy.split(";"))
         )
-        for name in ("default-src", "script-src", "style-src", "frame-src"):
+        for name in ("default-src", "script-src", "style-src"):
             assert directives[name] == "'self'", (path, name, policy)
+        # Frames: the portal itself, and the video sites an embed block may show.
+        assert directives["frame-src"].split() == [
+            "'self'",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ]
         assert directives["img-src"] == "'self' data:"
         assert directives["object-src"] == "'none'"
         assert directives["report-uri"] == "/csp-report"

@@ -8,13 +8,17 @@ Leadership, HR).
 from __future__ import annotations
 
 import django_filters
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -88,6 +92,50 @@ class DepartmentFilterSet(WagtailFilterSet):
         fields = ["principle"]
 
 
+class CountColumn(NumberColumn):
+    """A number cell drawn as Wagtail's cell.html draws it, without the template engine: a
+    page's 140 count cells through it cost more than all of the report's queries
+    (bench/README.md)."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        shown = "" if value is None else intcomma(value)
+        if self.classname:
+            return format_html('<td class="{}">{}</td>', self.classname, shown)
+        return format_html("<td>{}</td>", shown)
+
+
+class DayColumn(Column):
+    """A date cell without the template engine (Wagtail's date cell draws a relative date with
+    a tooltip through three templates): the day, in the reader's time zone and format."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        shown = date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
+        return format_html("<td>{}</td>", shown)
+
+
+# What both reports count, after the row's own name (not sortable: the counts are not columns
+# of the listed rows but kept beside them, portal/principles/reports.py).
+COUNT_COLUMNS = [
+    CountColumn("asked", label=LABELS["asked"]),
+    CountColumn("acknowledged", label=LABELS["acknowledged"]),
+    CountColumn("pending", label=LABELS["pending"]),
+    CountColumn("overdue", label=LABELS["overdue"]),
+    CountColumn("share", label=LABELS["share"]),
+    CountColumn("days_to_everyone", label=LABELS["days_to_everyone"]),
+]
+COUNT_EXPORT = ["asked", "acknowledged", "pending", "overdue", "share", "days_to_everyone"]
+
+
+def with_counts(row, counts: reports.Counts, published_at):
+    """Set a report row's counts on it, for its cells and its export."""
+    row.asked, row.acknowledged, row.overdue = counts.asked, counts.acknowledged, counts.overdue
+    row.pending, row.share = counts.pending, counts.share
+    row.days_to_everyone = counts.days_to_everyone(published_at)
+    return row
+
+
 class _AcknowledgementReport(ReportView):
     permission_policy = ModelPermissionPolicy(Acknowledgement)
     permission_required = "view"
@@ -101,11 +149,14 @@ class _AcknowledgementReport(ReportView):
         return self.filters.form.cleaned_data.get(name)
 
     def decorate_paginated_queryset(self, object_list):
-        rows = list(object_list)
-        for row in rows:
-            row.share = reports.share(row)
-            row.days_to_everyone = reports.days_to_everyone(self.published_at(row), row)
-        return rows
+        counts = self.counts()
+        return [
+            with_counts(row, counts.get(row.pk, reports.Counts()), self.published_at(row))
+            for row in object_list
+        ]
+
+    def counts(self) -> dict:
+        raise NotImplementedError
 
     def published_at(self, row):
         raise NotImplementedError
@@ -127,29 +178,19 @@ class PrincipleReportView(_AcknowledgementReport):
             sort_key="page__title",
             get_url=curve_url,
         ),
-        NumberColumn("version", label=LABELS["version"], sort_key="version"),
-        DateColumn(
+        CountColumn("version", label=LABELS["version"], sort_key="version"),
+        DayColumn(
             "version_published_at",
             label=LABELS["version_published_at"],
             sort_key="version_published_at",
         ),
-        NumberColumn("asked", label=LABELS["asked"], sort_key="asked"),
-        NumberColumn("acknowledged", label=LABELS["acknowledged"], sort_key="acknowledged"),
-        NumberColumn("pending", label=LABELS["pending"], sort_key="pending"),
-        NumberColumn("overdue", label=LABELS["overdue"], sort_key="overdue"),
-        NumberColumn("share", label=LABELS["share"]),
-        Column("days_to_everyone", label=LABELS["days_to_everyone"]),
+        *COUNT_COLUMNS,
     ]
     list_export = [
         "page.title",
         "version",
         "version_published_at",
-        "asked",
-        "acknowledged",
-        "pending",
-        "overdue",
-        "share",
-        "days_to_everyone",
+        *COUNT_EXPORT,
     ]
     export_headings = {"page.title": LABELS["title"], **LABELS}
     custom_field_preprocess = {"page.title": {ReportView.FORMAT_CSV: csv_safe}}
@@ -158,8 +199,11 @@ class PrincipleReportView(_AcknowledgementReport):
         return "principle-acknowledgements"
 
     def get_base_queryset(self):
+        return reports.principle_report()
+
+    def counts(self):
         department = self.chosen("department")
-        return reports.principle_report(department_id=department.pk if department else None)
+        return reports.counts_by_principle(department_id=department.pk if department else None)
 
     def published_at(self, row):
         return row.version_published_at
@@ -175,30 +219,24 @@ class DepartmentReportView(_AcknowledgementReport):
     default_ordering = "name"
     columns = [
         TitleColumn("name", label=LABELS["department"], sort_key="name"),
-        NumberColumn("asked", label=LABELS["asked"], sort_key="asked"),
-        NumberColumn("acknowledged", label=LABELS["acknowledged"], sort_key="acknowledged"),
-        NumberColumn("pending", label=LABELS["pending"], sort_key="pending"),
-        NumberColumn("overdue", label=LABELS["overdue"], sort_key="overdue"),
-        NumberColumn("share", label=LABELS["share"]),
-        Column("days_to_everyone", label=LABELS["days_to_everyone"]),
+        *COUNT_COLUMNS,
     ]
-    list_export = [
-        "name",
-        "asked",
-        "acknowledged",
-        "pending",
-        "overdue",
-        "share",
-        "days_to_everyone",
-    ]
+    list_export = ["name", *COUNT_EXPORT]
     export_headings = {"name": LABELS["department"], **LABELS}
     custom_field_preprocess = {"name": {ReportView.FORMAT_CSV: csv_safe}}
 
     def get_filename(self):
         return "department-acknowledgements"
 
+    def principle_id(self) -> int | None:
+        principle = self.chosen("principle")
+        return principle.pk if principle else None
+
     def get_base_queryset(self):
-        return reports.department_report(principle=self.chosen("principle")).filter(asked__gt=0)
+        return reports.department_report(principle_id=self.principle_id())
+
+    def counts(self):
+        return reports.counts_by_department(principle_id=self.principle_id())
 
     def published_at(self, row):
         # Days to 100% are counted for one principle at a time.
@@ -232,10 +270,10 @@ class PrincipleCurveView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        row = reports.principle_report().filter(pk=self.principle.pk).first()
-        if row is not None:
-            row.share = reports.share(row)
-            row.days_to_everyone = reports.days_to_everyone(row.version_published_at, row)
+        counts = reports.counts_by_principle().get(self.principle.pk)
+        row = None
+        if counts is not None:
+            row = with_counts(self.principle, counts, self.principle.version_published_at)
         context.update(
             principle=self.principle,
             row=row,

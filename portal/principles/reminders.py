@@ -21,6 +21,7 @@ from portal.principles import messages
 from portal.principles.blocks import check_question
 from portal.principles.models import Acknowledgement, Principle
 from portal.principles.pages import PrinciplePage
+from portal.principles.reports import counts_changed
 from portal.principles.selectors import audience_users, route_path
 from portal.services.notify import notify_person
 from portal.workdays import add_working_days, is_working_day
@@ -112,6 +113,7 @@ def principle_ask(*, principle_id: int, version: int, now: datetime.datetime | N
                 ],
                 ignore_conflicts=True,
             )
+            counts_changed()
             for person in batch:
                 _tell(
                     user=person,

@@ -6,11 +6,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Locale
+from wagtail.coreutils import get_supported_content_language_variant
 
 from portal.models import Profile, User
 from portal.principles.blocks import check_question
@@ -93,9 +94,13 @@ def localized_pages(principles: list[Principle]) -> dict[int, PrinciplePage]:
     pages = {p.pk: p.page for p in principles if p.page is not None}
     language = translation.get_language() or ""
     keys = {p.translation_key: p.pk for p in principles}
-    if keys and language != Locale.get_default().language_code:
-        for page in PrinciplePage.objects.live().filter(
-            translation_key__in=list(keys), locale__language_code=language
+    # The default language's code, without the query Locale.get_default() makes.
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    if keys and language != default:
+        for page in (
+            PrinciplePage.objects.live()
+            .filter(translation_key__in=list(keys), locale__language_code=language)
+            .select_related("locale")
         ):
             pages[keys[page.translation_key]] = page
     return pages
@@ -111,7 +116,7 @@ def principles_pending(*, user: User, profile: Profile | None) -> list[Pending]:
             audience_filter(user=user, department_id=profile.department_id if profile else None)
         )
         .exclude(_acknowledged(user))
-        .select_related("page")
+        .select_related("page__locale")
         .order_by("first_published_at", "pk")
     )
     pages = localized_pages(principles)
@@ -142,7 +147,7 @@ def principles_for_index(*, index, user: User) -> list[IndexEntry]:
             ),
             done=_acknowledged(user),
         )
-        .select_related("page")
+        .select_related("page__locale")
         .order_by("page__path")
     )
     pages = localized_pages(principles)

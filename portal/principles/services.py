@@ -191,36 +191,34 @@ def principle_acknowledge_from_slack(
     principle = Principle.objects.filter(pk=principle_id).select_related("page").first()
     if person is None or principle is None or principle.page is None:
         return False
+    # In the person's language: the link's title, and the reason a refusal gives.
     with translation.override(person.profile.language):
         page = principle.page.localized
         link = slack_link(site_url(route_path(page)), page.title)
         try:
             principle_acknowledge(user=person, principle=principle, version=version)
         except ValidationError as error:
-            reason = " ".join(error.messages)
-            with transaction.atomic():
-                notify_person(
-                    user=person,
-                    key=f"principles:refused:{principle.pk}:{person.pk}:{action_ts}",
-                    profile=person.profile,
-                    compose=lambda: (
-                        _("Not acknowledged"),
-                        _("%(link)s was not acknowledged: %(reason)s")
-                        % {"link": link, "reason": slack_escape(reason)},
-                    ),
-                )
-            return False
-        from portal.tasks import slack_home_publish_task
+            key = f"principles:refused:{principle.pk}:{person.pk}:{action_ts}"
+            subject = _("Not acknowledged")
+            message = _("%(link)s was not acknowledged: %(reason)s") % {
+                "link": link,
+                "reason": slack_escape(" ".join(error.messages)),
+            }
+            done = False
+        else:
+            key = f"principles:acked:{principle.pk}:{version}:{person.pk}"
+            subject = _("Acknowledged")
+            message = _("Thank you: you have acknowledged %(link)s.") % {"link": link}
+            done = True
+    from portal.tasks import slack_home_publish_task
 
-        with transaction.atomic():
-            notify_person(
-                user=person,
-                key=f"principles:acked:{principle.pk}:{version}:{person.pk}",
-                profile=person.profile,
-                compose=lambda: (
-                    _("Acknowledged"),
-                    _("Thank you: you have acknowledged %(link)s.") % {"link": link},
-                ),
-            )
+    with transaction.atomic():
+        notify_person(
+            user=person,
+            key=key,
+            profile=person.profile,
+            compose=lambda: (subject, message),
+        )
+        if done:
             transaction.on_commit(lambda: slack_home_publish_task.delay(slack_user_id))
-    return True
+    return done

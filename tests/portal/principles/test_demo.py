@@ -8,7 +8,7 @@ from django.core.management import call_command
 from portal.principles.demo import PRINCIPLES
 from portal.principles.models import Acknowledgement, Principle
 from portal.principles.pages import PrinciplePage
-from portal.principles.reports import principle_report
+from portal.principles.reports import counts_by_principle, principle_report
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,11 @@ def test_the_demo_publishes_five_principles_in_two_languages_with_a_history(sett
         assert korean.live != item.ko_awaiting_approval
         if item.ko_awaiting_approval:
             assert korean.workflow_in_progress
-    rows = {row.page.slug: row for row in principle_report()}
+    counts = counts_by_principle()
+    rows = {row.page.slug: counts[row.pk] for row in principle_report()}
     assert rows["no-limits-to-supporting-clients"].pending == 0
     assert 0 < rows["help-clients-succeed"].pending < rows["help-clients-succeed"].asked
-    assert rows["remove-the-cause"].version == 2
+    assert Principle.objects.get(page__slug="remove-the-cause").version == 2
     assert rows["decision-makers-talk-to-customers"].asked < rows["help-clients-succeed"].asked
     assert Acknowledgement.objects.filter(
         user__email="newhire@demo.example", acknowledged_at__isnull=True

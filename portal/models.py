@@ -315,7 +315,8 @@ class HomePage(FallbackRouteMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.PrinciplesIndexPage"]
+    # Each feature's index page names the home page as its parent (the principles, onboarding):
+    # the portal names no feature here.
 
     class Meta:
         verbose_name = _("home page")

@@ -14,7 +14,7 @@ class HomePageRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_holds_the_principles(self):
-        self.assertAllowedSubpageTypes(HomePage, {PrinciplesIndexPage})
+        self.assertCanCreateAt(HomePage, PrinciplesIndexPage)
 
     def test_the_migration_made_it_the_site_root_with_one_translation_per_language(self):
         home = HomePage.objects.get(locale=Locale.get_default())

@@ -1,0 +1,55 @@
+"""Reads for onboarding: a learner's programmes, modules and where they stand."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from onboarding.models import Enrolment, ModuleProgress
+from portal.models import User
+
+
+@dataclass(frozen=True)
+class ProgrammeProgress:
+    enrolment: Enrolment
+    modules: list[ModuleProgress]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for m in self.modules if m.done)
+
+    @property
+    def total(self) -> int:
+        return len(self.modules)
+
+    def next_due(self) -> ModuleProgress | None:
+        return next((m for m in self.modules if not m.done), None)
+
+    def overdue(self, today: datetime.date) -> list[ModuleProgress]:
+        return [m for m in self.modules if not m.done and m.due_on < today]
+
+
+def my_onboarding(*, user: User) -> list[ProgrammeProgress]:
+    """Every programme the person is enrolled in, with its modules in order (two queries)."""
+    if not user.is_authenticated:
+        return []
+    enrolments = (
+        Enrolment.objects.filter(user=user)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "modules",
+                queryset=ModuleProgress.objects.select_related("module").order_by("position"),
+            )
+        )
+        .order_by("enrolled_at", "pk")
+    )
+    return [ProgrammeProgress(e, list(e.modules.all())) for e in enrolments]
+
+
+def local_today(profile) -> datetime.date:
+    zone = profile.effective_timezone if profile else timezone.get_default_timezone()
+    return timezone.now().astimezone(zone).date()

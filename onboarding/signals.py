@@ -1,0 +1,24 @@
+"""A person given a start date and a department is enrolled, once the change is saved."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from portal.models import Profile
+
+
+@receiver(post_save, sender=Profile)
+def enrol_new_hire(sender, instance: Profile, raw=False, **kwargs):
+    if raw or instance.start_date is None or instance.department_id is None:
+        return
+    user_id = instance.user_id
+    transaction.on_commit(lambda: _enrol(user_id))
+
+
+def _enrol(user_id: int) -> None:
+    from onboarding.services import onboarding_enrol_automatically
+    from portal.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        onboarding_enrol_automatically(user=user)

@@ -1,0 +1,79 @@
+"""Onboarding pages: "My onboarding" shows the reader's own programmes and where they stand."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from onboarding.services import onboarding_enrol
+from portal.models import Profile
+from tests.onboarding.helpers import module, onboarding_index, programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_onboarding_shows_my_progress_and_what_is_overdue(client, new_hire, ambassador):
+    genesis = programme()
+    history = module(genesis, "Our history", due_day=1)
+    module(genesis, "Systemic or individual", due_day=60)
+    Profile.objects.filter(user=new_hire).update(
+        start_date=timezone.localdate() - datetime.timedelta(days=10)
+    )
+    enrolment = onboarding_enrol(user=new_hire, programme=genesis)
+    enrolment.modules.filter(module=history).update(completed_at=timezone.now())
+    url = onboarding_index().url
+    client.force_login(new_hire)
+    html = client.get(url).content.decode()
+    assert "Genesis" in html and "Our history" in html and "Systemic or individual" in html
+    assert 'value="1" max="2"' in html
+    assert "Done" in html and "Due " in html
+    client.force_login(ambassador)  # not enrolled: sees nobody else's progress
+    html = client.get(url).content.decode()
+    assert "Our history" not in html
+    assert "You have no onboarding modules to take." in html
+
+
+def test_a_module_page_shows_its_lessons(client, new_hire):
+    genesis = programme()
+    page = module(
+        genesis,
+        "Our history",
+        body=[{"type": "paragraph", "value": "<p>We began with one customer.</p>"}],
+    )
+    client.force_login(new_hire)
+    assert "We began with one customer." in client.get(page.url).content.decode()
+    client.logout()
+    assert client.get(page.url).status_code == 302
+
+
+def test_the_home_page_shows_what_is_next_in_each_programme(client, new_hire):
+    genesis = programme()
+    first = module(genesis, "Our history", due_day=1)
+    module(genesis, "The guarantee", due_day=2)
+    Profile.objects.filter(user=new_hire).update(
+        start_date=timezone.localdate() - datetime.timedelta(days=14)
+    )
+    enrolment = onboarding_enrol(user=new_hire, programme=genesis)
+    enrolment.modules.filter(module=first).update(completed_at=timezone.now())
+    client.force_login(new_hire)
+    html = client.get("/").content.decode()
+    assert "The guarantee" in html and "Overdue since" in html
+    assert "1 of 2 modules done" in html
+
+
+@pytest.mark.parametrize("modules", [2, 9])
+def test_the_home_place_costs_two_queries_whatever_the_modules(
+    new_hire, django_assert_max_num_queries, modules
+):
+    from onboarding.wagtail_hooks import onboarding_section
+
+    genesis = programme()
+    for n in range(modules):
+        module(genesis, f"Module {n}", due_day=n + 1)
+    onboarding_enrol(user=new_hire, programme=genesis)
+    profile = Profile.objects.select_related("department").get(user=new_hire)
+    with django_assert_max_num_queries(2):
+        section = onboarding_section(user=new_hire, profile=profile)
+    assert [item.text for item in section.items] == ["Module 0"]

@@ -8,6 +8,8 @@ progress. The default language's page is kept beside the key for names and links
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +106,52 @@ class ModuleProgress(models.Model):
         return self.completed_at is not None or self.excused_at is not None
 
 
+class QuizAttempt(models.Model):
+    """One attempt at one quiz of a module: the questions drawn (as they were then) and the
+    answers given. Every attempt is kept; an edit of the module later changes none."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+    )
+    module_key = models.UUIDField(editable=False)
+    module = models.ForeignKey(
+        ModulePage,
+        verbose_name=_("module"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quiz_id = models.CharField(max_length=64)  # the quiz block's id in the module's body
+    title = models.CharField(_("quiz"), max_length=120)
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    questions = models.JSONField(default=list)
+    answers = models.JSONField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True)
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module_key", "quiz_id", "number"], name="onboarding_attempt_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.title} #{self.number}"
+
+
 __all__ = [
+    "QuizAttempt",
     "Enrolment",
     "ModulePage",
     "ModuleProgress",

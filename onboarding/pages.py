@@ -120,3 +120,19 @@ class ModulePage(FallbackRouteMixin, Page):
     class Meta:
         verbose_name = _("onboarding module")
         verbose_name_plural = _("onboarding modules")
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            from onboarding.views import quiz_answer
+
+            return quiz_answer(request, page=self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from onboarding.services import module_visit
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            module_visit(page=self, user=request.user, failed_form=kwargs.get("failed_form"))
+        )
+        return context

@@ -1,16 +1,28 @@
-"""Writes for onboarding: enrolling people in the programmes meant for them."""
+"""Writes for onboarding: enrolling people in the programmes meant for them; quizzes (an
+attempt opened with questions drawn from the bank, graded once, HR told when the last
+attempt allowed fails); a module completed when its quizzes are passed and its principles
+acknowledged."""
 
 from __future__ import annotations
 
 import datetime
+import random
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from onboarding.models import Enrolment, ModuleProgress
+from onboarding.blocks import SINGLE
+from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ModulePage, ProgrammePage
+from portal import groups
 from portal.models import Profile, User
+from portal.services.notify import notify_person
 from portal.workdays import add_working_days
 
 
@@ -95,3 +107,256 @@ def onboarding_enrol_automatically(
     if profile.start_date < today - NEW_HIRE_WITHIN or not user.is_active:
         return []
     return [onboarding_enrol(user=user, programme=p) for p in programmes_for(profile)]
+
+
+_draw = random.SystemRandom()
+
+
+def quiz_blocks(module: ModulePage) -> list:
+    return [block for block in module.body if block.block_type == "quiz"]
+
+
+def _snapshot(question) -> dict:
+    return {
+        "question": str(question["question"]),
+        "kind": str(question["kind"]),
+        "lesson_anchor": str(question.get("lesson_anchor") or ""),
+        "answers": [
+            {
+                "text": str(answer["text"]),
+                "correct": bool(answer["correct"]),
+                "explanation": str(answer.get("explanation") or ""),
+            }
+            for answer in question["answers"]
+        ],
+    }
+
+
+def _attempts(user: User, module: ModulePage, quiz_id: str):
+    return QuizAttempt.objects.filter(
+        user=user, module_key=module.translation_key, quiz_id=quiz_id
+    ).order_by("number")
+
+
+@dataclass(frozen=True)
+class QuizState:
+    block: object
+    attempts: list[QuizAttempt]
+    open_attempt: QuizAttempt | None
+    allowed: int
+
+    @property
+    def passed(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.passed), None)
+
+    @property
+    def last(self) -> QuizAttempt | None:
+        submitted = [a for a in self.attempts if a.submitted_at]
+        return submitted[-1] if submitted else None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.passed is None and self.open_attempt is None
+
+
+@transaction.atomic
+def quiz_open(*, user: User, module: ModulePage, block) -> QuizState:
+    """The learner's state on one quiz, with an attempt open when they may take it."""
+    value = block.value
+    allowed = int(value["retries"])
+    attempts = list(_attempts(user, module, block.id).select_for_update())
+    passed = any(a.passed for a in attempts)
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    if not passed and open_attempt is None and len(attempts) < allowed:
+        bank = list(value["questions"])
+        asked = min(int(value.get("ask") or len(bank)), len(bank))
+        drawn = sorted(_draw.sample(range(len(bank)), asked))
+        open_attempt = QuizAttempt.objects.create(
+            user=user,
+            module_key=module.translation_key,
+            module=module,
+            quiz_id=block.id,
+            title=str(value["title"]),
+            number=len(attempts) + 1,
+            questions=[_snapshot(bank[i]) for i in drawn],
+            pass_mark=int(value["pass_mark"]),
+        )
+        attempts.append(open_attempt)
+    return QuizState(block=block, attempts=attempts, open_attempt=open_attempt, allowed=allowed)
+
+
+def _right(question: dict) -> set[int]:
+    return {i for i, answer in enumerate(question["answers"]) if answer["correct"]}
+
+
+def grade(questions: list[dict], answers: list[list[int]]) -> int:
+    """The score in whole percent: a question counts when exactly its right answers are chosen."""
+    if not questions:
+        return 0
+    right = sum(
+        1
+        for question, chosen in zip(questions, answers, strict=True)
+        if set(chosen) == _right(question)
+    )
+    return round(100 * right / len(questions))
+
+
+@transaction.atomic
+def quiz_submit(*, user: User, token, answers: list[list[int]]) -> QuizAttempt:
+    """Grade an attempt once: submitted again (a double click, the back button) it is the same
+    attempt, unchanged. Only its learner may submit it."""
+    attempt = QuizAttempt.objects.select_for_update().filter(token=token).first()
+    if attempt is None or attempt.user_id != user.pk:
+        raise PermissionDenied
+    if attempt.submitted_at is not None:
+        return attempt
+    if len(answers) != len(attempt.questions):
+        raise ValidationError(_("Answer every question."))
+    for question, chosen in zip(attempt.questions, answers, strict=True):
+        if not chosen:
+            raise ValidationError(_("Answer every question."))
+        if question["kind"] == SINGLE and len(chosen) != 1:
+            raise ValidationError(_("Choose one answer to each question."))
+        if any(i < 0 or i >= len(question["answers"]) for i in chosen):
+            raise ValidationError(_("Answer every question."))
+    attempt.answers = [sorted(set(chosen)) for chosen in answers]
+    attempt.score = grade(attempt.questions, attempt.answers)
+    attempt.passed = attempt.score >= attempt.pass_mark
+    attempt.submitted_at = timezone.now()
+    attempt.save(update_fields=["answers", "score", "passed", "submitted_at"])
+    if not attempt.passed and attempt.module is not None:
+        _tell_hr_when_out_of_attempts(attempt)
+    if attempt.passed and attempt.module is not None:
+        module_complete_check(user=user, module=attempt.module)
+    return attempt
+
+
+def _tell_hr_when_out_of_attempts(attempt: QuizAttempt) -> None:
+    module = attempt.module
+    block = next((b for b in quiz_blocks(module) if b.id == attempt.quiz_id), None)
+    allowed = int(block.value["retries"]) if block is not None else attempt.number
+    if attempt.number < allowed:
+        return
+    learner = attempt.user
+    for person in User.objects.filter(groups__name=groups.HR, is_active=True).distinct():
+        notify_person(
+            user=person,
+            key=f"onboarding:out-of-attempts:{attempt.pk}:{person.pk}",
+            compose=lambda: (
+                _("Out of quiz attempts: %(person)s") % {"person": learner},
+                _(
+                    "%(person)s failed the last of %(count)s attempts at “%(quiz)s” in "
+                    "%(module)s (%(score)s%%, pass mark %(mark)s%%)."
+                )
+                % {
+                    "person": learner,
+                    "count": allowed,
+                    "quiz": attempt.title,
+                    "module": module.title,
+                    "score": attempt.score,
+                    "mark": attempt.pass_mark,
+                },
+            ),
+        )
+
+
+def _principles(module: ModulePage) -> list:
+    return [
+        block.value["principle"]
+        for block in module.body
+        if block.block_type == "principle" and block.value.get("principle") is not None
+    ]
+
+
+def module_complete_check(*, user: User, module: ModulePage) -> bool:
+    """Complete the module for the learner once every quiz is passed and every principle in
+    it acknowledged (its current version). Once complete it stays complete."""
+    from portal.principles.models import Acknowledgement, Principle
+
+    quizzes = {block.id for block in quiz_blocks(module)}
+    passed = set(
+        QuizAttempt.objects.filter(
+            user=user, module_key=module.translation_key, passed=True
+        ).values_list("quiz_id", flat=True)
+    )
+    if not quizzes <= passed:
+        return False
+    keys = {page.translation_key for page in _principles(module)}
+    if keys:
+        current = Principle.objects.filter(translation_key__in=keys, live=True)
+        acknowledged = Acknowledgement.objects.filter(
+            user=user,
+            principle__in=current,
+            acknowledged_at__isnull=False,
+            version=F("principle__version"),
+        ).count()
+        if acknowledged < current.count():
+            return False
+    now = timezone.now()
+    ModuleProgress.objects.filter(
+        enrolment__user=user, module_key=module.translation_key, completed_at__isnull=True
+    ).update(completed_at=now)
+    # A programme is complete when every module of it is done or excused.
+    for enrolment in Enrolment.objects.filter(
+        user=user, modules__module_key=module.translation_key, completed_at__isnull=True
+    ):
+        if not enrolment.modules.filter(completed_at__isnull=True, excused_at__isnull=True):
+            Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=now)
+    return True
+
+
+def _lesson_link(page: ModulePage, anchor: str) -> str:
+    """The lesson a wrong answer points back to: the first text block that holds `anchor`."""
+    if not anchor:
+        return ""
+    wanted = anchor.casefold()
+    for block in page.body:
+        if block.block_type == "paragraph" and wanted in str(block.value.source).casefold():
+            return f"#block-{block.id}"
+    return ""
+
+
+def _results(page: ModulePage, attempt: QuizAttempt | None) -> list[dict]:
+    if attempt is None or attempt.answers is None:
+        return []
+    results = []
+    for question, chosen in zip(attempt.questions, attempt.answers, strict=True):
+        right = _right(question)
+        results.append(
+            {
+                "question": question["question"],
+                "correct": set(chosen) == right,
+                "chosen": [question["answers"][i] for i in chosen],
+                "lesson": question["lesson_anchor"],
+                "lesson_link": _lesson_link(page, question["lesson_anchor"]),
+            }
+        )
+    return results
+
+
+def module_visit(*, page: ModulePage, user: User, failed_form=None) -> dict:
+    """What the module's page shows the learner: each quiz's state (an attempt opened when one
+    may be taken), the last attempt's results, and their progress on the module."""
+    from onboarding.forms import QuizForm
+
+    if not user.is_authenticated:
+        return {"blocks": [(block, None) for block in page.body]}
+    quizzes = {}
+    for block in quiz_blocks(page):
+        state = quiz_open(user=user, module=page, block=block)
+        form = None
+        if state.open_attempt is not None:
+            if failed_form is not None and failed_form.attempt.pk == state.open_attempt.pk:
+                form = failed_form
+            else:
+                form = QuizForm(attempt=state.open_attempt)
+        quizzes[block.id] = {"state": state, "form": form, "results": _results(page, state.last)}
+    module_complete_check(user=user, module=page)
+    progress = (
+        ModuleProgress.objects.filter(enrolment__user=user, module_key=page.translation_key)
+        .order_by("due_on")
+        .first()
+    )
+    # The body's blocks in order, each quiz with its state (a template cannot look one up).
+    blocks = [(block, quizzes.get(block.id)) for block in page.body]
+    return {"blocks": blocks, "quizzes": quizzes, "progress": progress}

@@ -7,4 +7,9 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from onboarding import signals  # noqa: F401
+        from onboarding.tree import onboarding_tree_after_migrate
+
+        post_migrate.connect(onboarding_tree_after_migrate, sender=self)

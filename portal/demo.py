@@ -342,8 +342,11 @@ def demo_loaders() -> list[tuple[str, DemoLoader]]:
         if app_config.name == "portal" or importlib.util.find_spec(name) is None:
             continue
         loaders.append((name, importlib.import_module(name).load))
-    # The CX principles show the published stories as their cases: after every other app.
+    # The CX principles show the published stories as their cases, and onboarding links the
+    # principles: theirs comes after the stories' and before onboarding's.
     from portal.principles import demo as principles_demo
 
-    loaders.append((principles_demo.__name__, principles_demo.load))
+    names = [name for name, _load in loaders]
+    at = names.index("onboarding.demo") if "onboarding.demo" in names else len(loaders)
+    loaders.insert(at, (principles_demo.__name__, principles_demo.load))
     return loaders

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Locale, Page, Workflow, WorkflowPage
 
 from portal.principles.pages import PrinciplesIndexPage
@@ -24,9 +24,9 @@ def _publish(page: Page) -> None:
     page.save_revision().publish()
 
 
-@transaction.atomic
-def principles_tree_ensure() -> dict[str, PrinciplesIndexPage]:
-    """Every language's home page and principles index; returns the index per language."""
+def home_pages_ensure() -> dict[str, Page]:
+    """Every content language's home page (translations of the default one, published), each
+    under the "Leadership approval" workflow; {} on a database just flushed."""
     from portal.models import HomePage
 
     default = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
@@ -34,7 +34,7 @@ def principles_tree_ensure() -> dict[str, PrinciplesIndexPage]:
     if home is None:  # a database just flushed, or a tree someone else built
         return {}
     workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
-    indexes = {}
+    homes = {}
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         locale, _created = Locale.objects.get_or_create(language_code=code)
         local_home = home.get_translation_or_none(locale)
@@ -43,12 +43,20 @@ def principles_tree_ensure() -> dict[str, PrinciplesIndexPage]:
             _publish(local_home)
         if workflow is not None:
             WorkflowPage.objects.get_or_create(page=local_home, defaults={"workflow": workflow})
-        index = PrinciplesIndexPage.objects.child_of(local_home).filter(locale=locale).first()
+        homes[code] = local_home
+    return homes
+
+
+@transaction.atomic
+def index_pages_ensure(page_class, *, slug: str, title) -> dict[str, Page]:
+    """One `page_class` index under every language's home page, the translations of one
+    another (one translation key), titled `title` (lazy) in each language; by language."""
+    indexes: dict[str, Page] = {}
+    for code, local_home in home_pages_ensure().items():
+        index = page_class.objects.child_of(local_home).filter(locale=local_home.locale).first()
         if index is None:
             with translation.override(code):
-                index = PrinciplesIndexPage(
-                    title=_("Our CX principles"), slug=INDEX_SLUG, locale=locale
-                )
+                index = page_class(title=str(title), slug=slug, locale=local_home.locale)
             source = indexes.get(settings.LANGUAGE_CODE)
             if source is not None:
                 index.translation_key = source.translation_key
@@ -56,6 +64,13 @@ def principles_tree_ensure() -> dict[str, PrinciplesIndexPage]:
             _publish(index)
         indexes[code] = index
     return indexes
+
+
+def principles_tree_ensure() -> dict[str, PrinciplesIndexPage]:
+    """Every language's home page and principles index; returns the index per language."""
+    return index_pages_ensure(
+        PrinciplesIndexPage, slug=INDEX_SLUG, title=gettext_lazy("Our CX principles")
+    )
 
 
 def principles_tree_after_migrate(**kwargs) -> None:

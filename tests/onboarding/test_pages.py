@@ -77,3 +77,20 @@ def test_the_home_place_costs_two_queries_whatever_the_modules(
     with django_assert_max_num_queries(2):
         section = onboarding_section(user=new_hire, profile=profile)
     assert [item.text for item in section.items] == ["Module 0"]
+
+
+def test_the_slack_app_home_has_a_button_to_continue(new_hire):
+    from portal.slack.home import home_view
+
+    genesis = programme()
+    module(genesis, "Our history", due_day=1)
+    onboarding_enrol(user=new_hire, programme=genesis)
+    buttons = [
+        element
+        for block in home_view(user=new_hire)["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    [button] = [b for b in buttons if b["action_id"].startswith("portal_open_link:onboarding")]
+    assert button["url"].endswith("/onboarding/genesis/our-history/")
+    assert "Our history" in button["text"]["text"]

@@ -86,9 +86,9 @@ def test_demo_loaders_run_the_portals_first_then_in_installed_apps_order(setting
         "portal.demo",
         "ambassadors.demo",
         "stories.demo",
+        "portal.principles.demo",
         "onboarding.demo",
         "tests.door_app.demo",
-        "portal.principles.demo",
     ]
     settings.DEBUG = True
     call_command("demo")

@@ -43,7 +43,12 @@ ROLE_TABLE: list[tuple[str, str, set[str]]] = [
         "/admin/principles/report/",
         CX | LEAD | HR,
     ),
-    ("pages: add, edit, submit for Leadership approval", "/admin/pages/", CX | LEAD),
+    (
+        "pages: add, edit (principles go to Leadership for approval, onboarding to HR and CX)",
+        "/admin/pages/",
+        CX | LEAD | HR,
+    ),
+    ("onboarding: my onboarding, modules, quizzes", "/onboarding/", EVERYONE),
     ("images: upload, edit", "/admin/images/add/", CX | LEAD),
     ("documents: upload, edit", "/admin/documents/add/", CX | LEAD),
     ("portal settings", "/admin/settings/portal/portalsettings/{site}/", LEAD),

@@ -72,6 +72,7 @@ bench: install messages
 	BENCH_REUSE=1 $(PY) bench/slack_acks.py
 	$(PY) bench/daily_voice.py
 	$(PY) bench/principles.py
+	$(PY) bench/onboarding.py
 
 clean:
 	rm -rf $(VENV) var

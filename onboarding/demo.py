@@ -401,3 +401,14 @@ def load(*, today: datetime.date, stdout: TextIO) -> None:
         f"Onboarding: Genesis, {len(MODULES)} modules in English and Korean; "
         f"{Enrolment.objects.count()} enrolled ({made} new).\n"
     )
+    # A manager sees their own reports' onboarding in the admin (Reports > Onboarding learners).
+    manager = (
+        Profile.objects.filter(user__email=LEARNERS[1][0])
+        .values_list("manager__email", flat=True)
+        .first()
+    )
+    if manager:
+        stdout.write(
+            f"A manager's view of onboarding: sign in as {manager} (same password), "
+            "Admin > Reports > Onboarding learners.\n"
+        )

@@ -85,6 +85,8 @@ class ModuleProgress(models.Model):
         related_name="+",
     )
     change_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # When the learner's manager was told the module is a week overdue (onboarding/reminders.py).
+    manager_told_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Where the learner stopped reading (a block id of the module's body).
     stopped_at = models.CharField(max_length=64, blank=True)
 

@@ -35,6 +35,8 @@ class OnboardingIndexPage(FallbackRouteMixin, Page):
         verbose_name = _("onboarding index")
 
     def get_context(self, request, *args, **kwargs):
+        from django.utils.timezone import get_default_timezone
+
         from onboarding.selectors import local_today, my_onboarding
         from portal.models import Profile
 
@@ -42,6 +44,7 @@ class OnboardingIndexPage(FallbackRouteMixin, Page):
         profile = Profile.objects.filter(user_id=request.user.pk).first()
         context["programmes"] = my_onboarding(user=request.user)
         context["today"] = local_today(profile)
+        context["zone"] = profile.effective_timezone if profile else get_default_timezone()
         return context
 
 
@@ -123,16 +126,21 @@ class ModulePage(FallbackRouteMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
-            from onboarding.views import quiz_answer
+            from onboarding.views import module_stopped, quiz_answer
 
+            # onboarding.js posts where the learner stopped reading; a quiz posts its token.
+            if "stopped_at" in request.POST and "token" not in request.POST:
+                return module_stopped(request, page=self)
             return quiz_answer(request, page=self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from onboarding.selectors import continue_at
         from onboarding.services import module_visit
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
             module_visit(page=self, user=request.user, failed_form=kwargs.get("failed_form"))
         )
+        context["continue_at"] = continue_at(page=self, progress=context.get("progress"))
         return context

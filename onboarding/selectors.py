@@ -53,3 +53,12 @@ def my_onboarding(*, user: User) -> list[ProgrammeProgress]:
 def local_today(profile) -> datetime.date:
     zone = profile.effective_timezone if profile else timezone.get_default_timezone()
     return timezone.now().astimezone(zone).date()
+
+
+def continue_at(*, page, progress: ModuleProgress | None) -> str:
+    """The block of the module to continue from: where the learner stopped, unless that is
+    its first block (nothing to skip) or a block the module no longer has."""
+    if progress is None or not progress.stopped_at:
+        return ""
+    later = [block.id for block in page.body][1:]
+    return progress.stopped_at if progress.stopped_at in later else ""

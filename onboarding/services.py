@@ -109,6 +109,109 @@ def onboarding_enrol_automatically(
     return [onboarding_enrol(user=user, programme=p) for p in programmes_for(profile)]
 
 
+# HR's hand on someone's onboarding: every change keeps who made it and why.
+
+MANAGE = "onboarding.change_enrolment"
+
+
+def _may_manage(by: User) -> None:
+    if not by.has_perm(MANAGE):
+        raise PermissionDenied
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the learner and their manager will see it.")})
+    return reason
+
+
+def onboarding_enrol_by_hand(
+    *, by: User, user: User, programme: ProgrammePage, reason: str
+) -> Enrolment:
+    """HR enrols someone the rules did not (a transfer, a returner), with a reason kept."""
+    _may_manage(by)
+    reason = _reason(reason)
+    if Enrolment.objects.filter(user=user, programme_key=programme.translation_key).exists():
+        raise ValidationError(
+            {"programme": _("%(person)s is already enrolled in it.") % {"person": user}}
+        )
+    return onboarding_enrol(user=user, programme=programme, by=by, reason=reason)
+
+
+@transaction.atomic
+def module_due_extend(
+    *, by: User, progress: ModuleProgress, due_on: datetime.date, reason: str
+) -> ModuleProgress:
+    """Move a module's due date (later, or earlier again), with the reason kept."""
+    _may_manage(by)
+    reason = _reason(reason)
+    progress = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
+    if progress.done:
+        raise ValidationError({"due_on": _("This module is already done.")})
+    if due_on < progress.enrolment.started_on:
+        raise ValidationError({"due_on": _("A module cannot be due before its learner starts.")})
+    progress.due_on = due_on
+    progress.changed_by = by
+    progress.change_reason = reason
+    # A new date means a new week before the manager hears of it again.
+    progress.manager_told_at = None
+    progress.save(update_fields=["due_on", "changed_by", "change_reason", "manager_told_at"])
+    return progress
+
+
+@transaction.atomic
+def module_excuse(*, by: User, progress: ModuleProgress, reason: str) -> ModuleProgress:
+    """Excuse a learner from a module (they know it already, it does not apply to their role);
+    the programme is complete when every other module is done."""
+    _may_manage(by)
+    reason = _reason(reason)
+    progress = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
+    if progress.done:
+        raise ValidationError({"reason": _("This module is already done.")})
+    progress.excused_at = timezone.now()
+    progress.changed_by = by
+    progress.change_reason = reason
+    progress.save(update_fields=["excused_at", "changed_by", "change_reason"])
+    _enrolments_complete(user=progress.enrolment.user, module_key=progress.module_key)
+    return progress
+
+
+def onboarding_nudge(*, by: User, enrolment: Enrolment):
+    """Ask a learner to continue (HR, or the learner's manager): one message listing what is
+    left, at most once a day per programme."""
+    from onboarding import reminders
+    from onboarding.reports import enrolments_visible
+    from portal.models import OutboxMessage
+
+    if not enrolments_visible(by).filter(pk=enrolment.pk).exists():
+        raise PermissionDenied
+    enrolment = Enrolment.objects.select_related("user__profile__department").get(pk=enrolment.pk)
+    rows = list(
+        enrolment.modules.filter(completed_at__isnull=True, excused_at__isnull=True)
+        .select_related("module")
+        .order_by("position")
+    )
+    if not rows:
+        raise ValidationError(
+            _("%(person)s has nothing left to do in it.") % {"person": enrolment.user}
+        )
+    now = timezone.now()
+    today = now.astimezone(enrolment.user.profile.effective_timezone).date()
+    if OutboxMessage.objects.filter(
+        idempotency_key=reminders.nudge_key(enrolment.pk, today)
+    ).exists():
+        raise ValidationError(
+            _("%(person)s has been nudged today already.") % {"person": enrolment.user}
+        )
+    message = reminders.nudge_send(by=by, enrolment=enrolment, rows=rows, now=now)
+    if message is None:
+        raise ValidationError(
+            _("%(person)s has neither Slack nor an email address.") % {"person": enrolment.user}
+        )
+    return message
+
+
 _draw = random.SystemRandom()
 
 
@@ -189,14 +292,19 @@ def _right(question: dict) -> set[int]:
     return {i for i, answer in enumerate(question["answers"]) if answer["correct"]}
 
 
+def grade_one(question: dict, chosen: list[int]) -> bool:
+    """A question is answered right when exactly its right answers are chosen."""
+    return set(chosen) == _right(question)
+
+
 def grade(questions: list[dict], answers: list[list[int]]) -> int:
-    """The score in whole percent: a question counts when exactly its right answers are chosen."""
+    """The score in whole percent of the questions answered right."""
     if not questions:
         return 0
     right = sum(
         1
         for question, chosen in zip(questions, answers, strict=True)
-        if set(chosen) == _right(question)
+        if grade_one(question, chosen)
     )
     return round(100 * right / len(questions))
 
@@ -292,17 +400,21 @@ def module_complete_check(*, user: User, module: ModulePage) -> bool:
         ).count()
         if acknowledged < current.count():
             return False
-    now = timezone.now()
     ModuleProgress.objects.filter(
         enrolment__user=user, module_key=module.translation_key, completed_at__isnull=True
-    ).update(completed_at=now)
-    # A programme is complete when every module of it is done or excused.
+    ).update(completed_at=timezone.now())
+    _enrolments_complete(user=user, module_key=module.translation_key)
+    return True
+
+
+def _enrolments_complete(*, user: User, module_key) -> None:
+    """A programme is complete when every module of it is done or excused."""
+    now = timezone.now()
     for enrolment in Enrolment.objects.filter(
-        user=user, modules__module_key=module.translation_key, completed_at__isnull=True
+        user=user, modules__module_key=module_key, completed_at__isnull=True
     ):
         if not enrolment.modules.filter(completed_at__isnull=True, excused_at__isnull=True):
             Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=now)
-    return True
 
 
 def _lesson_link(page: ModulePage, anchor: str) -> str:
@@ -321,11 +433,10 @@ def _results(page: ModulePage, attempt: QuizAttempt | None) -> list[dict]:
         return []
     results = []
     for question, chosen in zip(attempt.questions, attempt.answers, strict=True):
-        right = _right(question)
         results.append(
             {
                 "question": question["question"],
-                "correct": set(chosen) == right,
+                "correct": grade_one(question, chosen),
                 "chosen": [question["answers"][i] for i in chosen],
                 "lesson": question["lesson_anchor"],
                 "lesson_link": _lesson_link(page, question["lesson_anchor"]),
@@ -360,3 +471,19 @@ def module_visit(*, page: ModulePage, user: User, failed_form=None) -> dict:
     # The body's blocks in order, each quiz with its state (a template cannot look one up).
     blocks = [(block, quizzes.get(block.id)) for block in page.body]
     return {"blocks": blocks, "quizzes": quizzes, "progress": progress}
+
+
+def module_stop(*, user: User, module: ModulePage, block_id: str) -> None:
+    """Remember the block of the module's body the learner reached last, to continue from
+    there. It must be a block of the module as it is now, and the learner enrolled in it."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    block_id = str(block_id or "")
+    if block_id not in {block.id for block in module.body if block.id}:
+        raise ValidationError(_("This module has no such part."))
+    progress = ModuleProgress.objects.filter(
+        enrolment__user=user, module_key=module.translation_key
+    )
+    if not progress.exists():
+        raise PermissionDenied
+    progress.exclude(stopped_at=block_id).update(stopped_at=block_id)

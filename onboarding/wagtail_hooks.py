@@ -4,6 +4,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from onboarding import admin_hooks  # noqa: F401 (registers the admin's dashboards and actions)
 from onboarding.selectors import local_today, my_onboarding
 from portal.home import HOOK, Item, Section
 from portal.principles.selectors import route_path
@@ -23,7 +24,8 @@ def onboarding_section(*, user, profile) -> Section:
         items.append(
             Item(
                 text=upcoming.module.title,
-                url=route_path(upcoming.module),
+                url=route_path(upcoming.module)
+                + (f"#block-{upcoming.stopped_at}" if upcoming.stopped_at else ""),
                 badge=(_("Overdue since %(date)s") if late else _("Due %(date)s")) % {"date": date},
                 tone="warning" if late else "info",
                 detail=_("%(done)s of %(total)s modules done")
@@ -38,4 +40,50 @@ def onboarding_section(*, user, profile) -> Section:
         items=items,
         empty=_("You have no onboarding modules to take."),
         order=20,
+    )
+
+
+@hooks.register("register_profile_section")  # portal.home.PROFILE_HOOK
+def onboarding_profile_section(*, user, profile) -> Section | None:
+    """Each of the person's programmes: a finished one with its certificate, the others how
+    far along (one query; two when enrolled). Nothing for someone never enrolled."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    programmes = my_onboarding(user=user)
+    if not programmes:
+        return None
+    zone = profile.effective_timezone if profile else timezone.get_default_timezone()
+    items = []
+    for programme in programmes:
+        enrolment, page = programme.enrolment, programme.enrolment.programme
+        title = page.title if page else _("Onboarding programme")
+        if enrolment.completed_at is not None:
+            date = formats.date_format(
+                timezone.localtime(enrolment.completed_at, zone), "DATE_FORMAT"
+            )
+            items.append(
+                Item(
+                    text=_("Certificate: %(programme)s") % {"programme": title},
+                    url=reverse("onboarding:certificate", args=[enrolment.programme_key]),
+                    badge=_("Completed %(date)s") % {"date": date},
+                    tone="success",
+                )
+            )
+        else:
+            items.append(
+                Item(
+                    text=title,
+                    url=route_path(page) if page else "",
+                    badge=_("%(done)s of %(total)s modules done")
+                    % {"done": programme.done, "total": programme.total},
+                    tone="info",
+                )
+            )
+    return Section(
+        key="onboarding",
+        title=_("My onboarding"),
+        items=items,
+        empty=_("You have no onboarding modules to take."),
+        order=10,
     )

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -58,7 +60,8 @@ def user_display(user) -> str:
 # A person's permissions and groups change when groups, permissions or memberships change.
 AUTH_LOOKUP = lookups.register(
     "auth",
-    models=("auth.Group", "auth.Permission", "contenttypes.ContentType"),
+    # Profiles too: whose manager someone is makes them a manager (MANAGER_PERMISSIONS).
+    models=("auth.Group", "auth.Permission", "contenttypes.ContentType", "portal.Profile"),
     relations=(
         (settings.AUTH_USER_MODEL, "groups"),
         (settings.AUTH_USER_MODEL, "user_permissions"),
@@ -67,12 +70,51 @@ AUTH_LOOKUP = lookups.register(
 )
 
 
+# A manager is nobody's group: whoever is the manager of an active person (Profile.manager)
+# opens the admin for the reports about their direct reports that features offer there (the
+# onboarding dashboard), and nothing else there.
+VIEW_DIRECT_REPORTS = "portal.view_direct_reports"
+MANAGER_PERMISSIONS = frozenset({"wagtailadmin.access_admin", VIEW_DIRECT_REPORTS})
+
+
+# Features name the admin views a manager may open with Wagtail's hook of this name (a
+# function returning URL names); the admin's dashboard is always one.
+MANAGER_ADMIN_VIEWS_HOOK = "register_manager_admin_views"
+
+
+def _manages_anyone(user) -> bool:
+    from portal.models import Profile
+
+    return Profile.objects.filter(manager=user, user__is_active=True).exists()
+
+
+def manager_admin_url_names() -> frozenset[str]:
+    from wagtail import hooks
+
+    names = {"wagtailadmin_home"}
+    for names_of in hooks.get_hooks(MANAGER_ADMIN_VIEWS_HOOK):
+        names.update(names_of())
+    return frozenset(names)
+
+
+def _rights(user) -> Rights:
+    granted = frozenset(ModelBackend().get_all_permissions(user))
+    as_manager = _manages_anyone(user)
+    return Rights(
+        permissions=granted | (MANAGER_PERMISSIONS if as_manager else frozenset()),
+        groups=frozenset(user.groups.values_list("name", flat=True)),
+        admin_as_manager_only=as_manager and "wagtailadmin.access_admin" not in granted,
+    )
+
+
 @dataclass(frozen=True)
 class Rights:
     """What a person may do (ModelBackend's "app_label.codename" strings) and their groups."""
 
     permissions: frozenset[str]
     groups: frozenset[str]
+    # Opens the admin only as the manager of someone (MANAGER_PERMISSIONS), not by a group.
+    admin_as_manager_only: bool = False
 
 
 def rights_of(user) -> Rights:
@@ -84,10 +126,7 @@ def rights_of(user) -> Rights:
         rights = lookups.remembered(
             AUTH_LOOKUP.name,
             f"rights:{user.pk}:{user.is_superuser:d}",
-            lambda: Rights(
-                permissions=frozenset(ModelBackend().get_all_permissions(user)),
-                groups=frozenset(user.groups.values_list("name", flat=True)),
-            ),
+            lambda: _rights(user),
         )
         user._portal_rights = rights
     return rights

@@ -76,11 +76,25 @@ class AdminAccessMiddleware:
         if not _requires_admin_access(view_func):
             return None
         user = request.user
-        if not user.is_authenticated or user.has_perm("wagtailadmin.access_admin"):
+        if not user.is_authenticated:
+            return None
+        if user.has_perm("wagtailadmin.access_admin") and not _manager_kept_out(request):
             return None
         from portal.views import no_access
 
         return no_access(request)
+
+
+def _manager_kept_out(request) -> bool:
+    """A manager whose admin access comes from having direct reports, not from a group, opens
+    the admin's dashboard and the views features offer managers, and nothing else of it
+    (no choosers, no history): portal/auth.py."""
+    from portal.auth import manager_admin_url_names, rights_of
+
+    if request.user.is_superuser or not rights_of(request.user).admin_as_manager_only:
+        return False
+    match = request.resolver_match
+    return match is None or match.url_name not in manager_admin_url_names()
 
 
 def _requires_admin_access(view_func) -> bool:

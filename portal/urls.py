@@ -41,6 +41,7 @@ urlpatterns = [
     # Feature apps' pages, before Wagtail's catch-all page serving.
     path("", include("stories.urls")),
     path("", include("ambassadors.urls")),
+    path("", include("onboarding.urls")),
     path("", include(wagtail_urls)),
 ]
 

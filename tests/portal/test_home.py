@@ -9,13 +9,13 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, permissions, site, the reader's locale (Wagtail routes through the home page
-# in their language), page and its view restrictions, profile, portal settings; the principles
-# to acknowledge (one query in the default language, two in another); then the installed
-# apps' places: my onboarding (one query; two when enrolled), latest stories, my open
-# concerns, my department's concerns and whether the person is in the CX team (which decides
-# what is masked).
-QUERIES = 17
+# Session, user, permissions (and whether the person manages anyone), site, the reader's
+# locale (Wagtail routes through the home page in their language), page and its view
+# restrictions, profile, portal settings; the principles to acknowledge (one query in the
+# default language, two in another); then the installed apps' places: my onboarding (one
+# query; two when enrolled), latest stories, my open concerns, my department's concerns and
+# whether the person is in the CX team (which decides what is masked).
+QUERIES = 18
 
 
 def test_a_section_is_frozen_and_has_no_link_unless_given():

@@ -18,11 +18,21 @@ pytestmark = pytest.mark.django_db
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
-PERSONAS = ["new_hire", "ambassador", "outsider", "cx_lead", "leader", "hr", "administrator"]
+PERSONAS = [
+    "new_hire",
+    "ambassador",
+    "outsider",
+    "manager",
+    "cx_lead",
+    "leader",
+    "hr",
+    "administrator",
+]
 COLUMNS = {
     "new_hire": "new hire",
     "ambassador": "ambassador",
     "outsider": "employee",
+    "manager": "manager",
     "cx_lead": "CX team",
     "leader": "leadership",
     "hr": "HR",
@@ -32,11 +42,13 @@ EVERYONE = set(PERSONAS)
 ADMINS = {"cx_lead", "leader", "hr", "administrator"}
 SUPER = {"administrator"}
 CX, LEAD, HR = {"cx_lead", *SUPER}, {"leader", *SUPER}, {"hr", *SUPER}
+# A manager is in no group: the new hire reports to them (portal/auth.py).
+MANAGER = {"manager"}
 
 # (what, URL, who gets the page). URLs with {department}, {other}, {site} are filled per test.
 ROLE_TABLE: list[tuple[str, str, set[str]]] = [
     ("portal home, profile", "/profile/", EVERYONE),
-    ("admin dashboard", "/admin/", ADMINS),
+    ("admin dashboard", "/admin/", ADMINS | MANAGER),
     ("CX principles: read, acknowledge", "/principles/", EVERYONE),
     (
         "CX principles: acknowledgement reports, export",
@@ -44,11 +56,33 @@ ROLE_TABLE: list[tuple[str, str, set[str]]] = [
         CX | LEAD | HR,
     ),
     (
-        "pages: add, edit (principles go to Leadership for approval, onboarding to HR and CX)",
+        "pages: add, edit (principles go to Leadership for approval; onboarding, written by "
+        "the CX team, to HR or the CX team)",
         "/admin/pages/",
-        CX | LEAD | HR,
+        CX | LEAD,
     ),
     ("onboarding: my onboarding, modules, quizzes", "/onboarding/", EVERYONE),
+    (
+        "onboarding: my certificate of a programme I finished",
+        "/onboarding/certificate/{finished_programme}/",
+        {"new_hire"},
+    ),
+    (
+        "onboarding: learners dashboard, nudge (a manager: their direct reports)",
+        "/admin/onboarding/learners/",
+        HR | MANAGER,
+    ),
+    ("onboarding: funnel, hardest questions", "/admin/onboarding/funnel/", HR | MANAGER),
+    (
+        "onboarding: a learner's progress and quiz attempts",
+        "/admin/onboarding/learners/{report}/",
+        HR | MANAGER,
+    ),
+    (
+        "onboarding: enrol, move a due date, excuse a module",
+        "/admin/onboarding/learners/{report}/enrol/",
+        HR,
+    ),
     ("images: upload, edit", "/admin/images/add/", CX | LEAD),
     ("documents: upload, edit", "/admin/documents/add/", CX | LEAD),
     ("portal settings", "/admin/settings/portal/portalsettings/{site}/", LEAD),
@@ -83,9 +117,20 @@ ROLE_TABLE: list[tuple[str, str, set[str]]] = [
     ("workflows, sites, collections, redirects", "/admin/workflows/list/", SUPER),
 ]
 
+# Someone else's certificate, or one not earned, does not exist for them: 404, not 403.
+NOT_FOUND_WHEN_REFUSED = {"/onboarding/certificate/{finished_programme}/"}
+
 # Admin assets (translations, icons) that any signed-in person may load, and Wagtail's own
 # test views.
 ASSET_ADMIN_URLS = {"admin/jsi18n/", "admin/sprite/"}
+# What a manager, who opens the admin for their reports' onboarding only, finds open there:
+# the dashboard, their own account settings, the reports they may read, search of nothing.
+MANAGER_ADMIN_URLS = {
+    "admin/",
+    "admin/onboarding/learners/",
+    "admin/onboarding/learners/results/",
+    "admin/onboarding/funnel/",
+}
 NOT_WALKED = {"admin/failwhale/", "admin/test404/", "admin/logout/"}
 
 
@@ -109,8 +154,36 @@ def _parameterless_admin_urls() -> list[str]:
 
 
 @pytest.fixture
+def manager(db, new_hire, department):
+    """An employee in no group whom the new hire reports to."""
+    from portal.models import Profile
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="manager@example.com", department=department)
+    Profile.objects.filter(user=new_hire).update(manager=person)
+    return person
+
+
+@pytest.fixture
 def everyone(request):
     return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+def _finished_programme(everyone) -> str:
+    """A programme the new hire finished; the ambassador is enrolled in it too, unfinished."""
+    from django.utils import timezone
+
+    from onboarding.models import Enrolment
+    from onboarding.services import onboarding_enrol
+    from tests.onboarding.helpers import module, programme
+
+    genesis = programme()
+    module(genesis, "Our history")
+    onboarding_enrol(user=everyone["ambassador"], programme=genesis)
+    enrolment = onboarding_enrol(user=everyone["new_hire"], programme=genesis)
+    enrolment.modules.update(completed_at=timezone.now())
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
+    return str(genesis.translation_key)
 
 
 def _fill(url: str, everyone) -> str:
@@ -120,12 +193,15 @@ def _fill(url: str, everyone) -> str:
         other=other.pk,
         other_profile=other.profile.pk,
         leader=everyone["leader"].pk,
+        report=everyone["new_hire"].pk,
         site=Site.objects.get(is_default_site=True).pk,
+        finished_programme=_finished_programme(everyone) if "{finished_programme}" in url else "",
     )
 
 
 @pytest.mark.parametrize(("what", "url", "allowed"), ROLE_TABLE, ids=[r[0] for r in ROLE_TABLE])
 def test_role_table(client, everyone, what, url, allowed):
+    refusals = {302, 403, 404} if url in NOT_FOUND_WHEN_REFUSED else {302, 403}
     url = _fill(url, everyone)
     got = {}
     for name, user in everyone.items():
@@ -133,7 +209,7 @@ def test_role_table(client, everyone, what, url, allowed):
         got[name] = client.get(url).status_code
     client.logout()
     assert {name for name, status in got.items() if status == 200} == allowed, got
-    assert all(status in {200, 302, 403} for status in got.values()), got
+    assert all(status in {200, *refusals} for status in got.values()), got
     signed_out = client.get(url)
     assert signed_out.status_code == 302
     assert signed_out["Location"].startswith("/accounts/login/")
@@ -154,7 +230,10 @@ def test_every_admin_view_with_every_persona(client, everyone):
         for url in urls:
             status = client.get("/" + url).status_code
             opened_to_non_admin = (
-                name not in ADMINS and status == 200 and url not in ASSET_ADMIN_URLS
+                name not in ADMINS
+                and status == 200
+                and url not in ASSET_ADMIN_URLS
+                and not (name == "manager" and url in MANAGER_ADMIN_URLS)
             )
             if status >= 500 or opened_to_non_admin:
                 failures.append((name, url, status))

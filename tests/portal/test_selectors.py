@@ -24,10 +24,11 @@ def test_home_sections_are_the_places_in_order(new_hire, django_assert_max_num_q
     # The profile, then one query for each place with rows (today's voice, my onboarding, the
     # principles to acknowledge, latest stories, my stories, my open concerns, my
     # department's concerns)
-    # and three for the person's rights
-    # (permissions and groups, which decide what is masked; every page reads them for its
-    # navigation anyway), when nothing is kept in the shared cache yet (portal/lookups.py).
-    with django_assert_max_num_queries(11):
+    # and four for the person's rights
+    # (permissions, groups, and whether they manage anyone, which decide what is masked and
+    # whether they open the admin; every page reads them for its navigation anyway), when
+    # nothing is kept in the shared cache yet (portal/lookups.py).
+    with django_assert_max_num_queries(12):
         context = home_sections(user=new_hire)
     # tests/door_app adds its own place after the portal's and the apps'.
     assert [s.key for s in context["sections"]] == [

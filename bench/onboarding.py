@@ -46,7 +46,7 @@ from django.utils import timezone  # noqa: E402
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt  # noqa: E402
 from onboarding.pages import ModulePage, ProgrammePage  # noqa: E402
 from onboarding.reminders import onboarding_reminders_send  # noqa: E402
-from onboarding.services import due_on  # noqa: E402
+from onboarding.services import due_on, enrolments_summarise  # noqa: E402
 from onboarding.tree import onboarding_tree_ensure  # noqa: E402
 from portal.demo import DEMO_PASSWORD  # noqa: E402
 from portal.models import Department, OutboxMessage, Profile, User  # noqa: E402
@@ -215,6 +215,7 @@ def add_learners(programmes: list[ProgrammePage]) -> None:
                 )
     ModuleProgress.objects.bulk_create(progress, batch_size=BATCH)
     QuizAttempt.objects.bulk_create(attempts, batch_size=BATCH)
+    enrolments_summarise(Enrolment.objects.all())  # bulk inserts go past the services
 
 
 def build() -> list[ProgrammePage]:

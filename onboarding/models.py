@@ -46,6 +46,12 @@ class Enrolment(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Kept from its modules and the learner's attempts by services.enrolments_summarise, so
+    # the dashboards sort and filter thousands of learners on one table (bench/README.md).
+    modules_total = models.PositiveSmallIntegerField(default=0, editable=False)
+    modules_done = models.PositiveSmallIntegerField(default=0, editable=False)
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
+    failed_attempts = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("enrolment")

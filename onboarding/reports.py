@@ -16,27 +16,48 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ModulePage, ProgrammePage
+from portal import fragments
 from portal.auth import VIEW_DIRECT_REPORTS
 from portal.models import User
 
 VIEW_ALL = "onboarding.view_enrolment"
+# The funnel and the hardest questions read every attempt of a programme: they are kept in the
+# fragments cache under this generation, which every change to progress or attempts starts
+# anew (services.enrolments_summarise), and under the hour.
+GENERATION = "onboarding-progress"
+
+
+def progress_changed() -> None:
+    fragments.bump(GENERATION)
+
+
+def _scope(user: User) -> str:
+    return "all" if user.has_perm(VIEW_ALL) else f"manager:{user.pk}"
+
+
+def _kept(name: str, user: User, compute):
+    return fragments.kept_for_the_hour(
+        f"onboarding:{name}:{_scope(user)}:{get_language()}",
+        generation_of=GENERATION,
+        compute=compute,
+        now=timezone.now(),
+    )
 
 
 def may_view(user: User) -> bool:
@@ -54,35 +75,26 @@ def enrolments_visible(user: User) -> QuerySet[Enrolment]:
     return rows.none()
 
 
-_PENDING = Q(modules__completed_at__isnull=True, modules__excused_at__isnull=True)
-
-
 def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
-    """One row per learner and programme, with their progress and risk (one query)."""
-    failed = (
-        QuizAttempt.objects.filter(user=OuterRef("user_id"), passed=False)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """One row per learner and programme, with their progress and risk (one query, on the
+    counts each enrolment keeps: services.enrolments_summarise)."""
     behind = ExpressionWrapper(
-        Value(today, output_field=DateField()) - F("oldest_overdue"), output_field=DurationField()
+        Value(today, output_field=DateField()) - F("next_due_on"), output_field=DurationField()
     )
     return (
         enrolments_visible(user)
         .select_related("user__profile__department", "programme")
         .annotate(
-            total=Count("modules", distinct=True),
-            done=Count("modules", filter=~_PENDING, distinct=True),
-            oldest_overdue=Min("modules__due_on", filter=_PENDING & Q(modules__due_on__lt=today)),
-            next_due_on=Min("modules__due_on", filter=_PENDING),
-            failed=Coalesce(Subquery(failed, output_field=IntegerField()), 0),
+            total=F("modules_total"),
+            done=F("modules_done"),
+            failed=F("failed_attempts"),
+            behind=Case(
+                When(next_due_on__lt=today, then=behind),
+                default=None,
+                output_field=DurationField(),
+            ),
         )
-        .annotate(
-            behind=behind,
-            risk=ExpressionWrapper(F("behind") * F("failed"), output_field=DurationField()),
-        )
+        .annotate(risk=ExpressionWrapper(F("behind") * F("failed"), output_field=DurationField()))
     )
 
 
@@ -104,8 +116,12 @@ class Step:
 
 
 def funnel(user: User, programme: ProgrammePage) -> list[Step]:
-    """Enrolled → each module done (completed or excused) → programme completed (two
-    queries). Modules are the programme's current ones, in order."""
+    """Enrolled → each module done (completed or excused) → programme completed (four
+    queries, kept). Modules are the programme's current ones, in order."""
+    return _kept(f"funnel:{programme.pk}", user, lambda: _funnel(user, programme))
+
+
+def _funnel(user: User, programme: ProgrammePage) -> list[Step]:
     enrolments = enrolments_visible(user).filter(programme_key=programme.translation_key)
     enrolled = enrolments.count()
     modules = ModulePage.objects.child_of(programme).live().order_by("path")
@@ -147,7 +163,11 @@ class Question:
 
 def hardest_questions(user: User, programme: ProgrammePage, *, limit: int = 10) -> list[Question]:
     """The questions of the programme's quizzes people got wrong most on their first attempt
-    (the lowest first-try pass rate first), as they were asked (one query)."""
+    (the lowest first-try pass rate first), as they were asked (one query, kept)."""
+    return _kept(f"hardest:{programme.pk}:{limit}", user, lambda: _hardest(user, programme, limit))
+
+
+def _hardest(user: User, programme: ProgrammePage, limit: int) -> list[Question]:
     from onboarding.services import grade_one
 
     people = enrolments_visible(user).filter(programme_key=programme.translation_key)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
@@ -88,7 +89,34 @@ def onboarding_enrol(
             if module.translation_key not in have
         ]
     )
+    enrolments_summarise(Enrolment.objects.filter(pk=enrolment.pk))
     return enrolment
+
+
+def enrolments_summarise(enrolments) -> None:
+    """Count again what the dashboards sort on (modules done, the next due date, failed
+    attempts) for these enrolments, in one UPDATE; after any change to their modules or
+    their learners' attempts."""
+    from onboarding.reports import progress_changed
+
+    pending = Q(completed_at__isnull=True, excused_at__isnull=True)
+    modules = ModuleProgress.objects.filter(enrolment=OuterRef("pk")).order_by().values("enrolment")
+    failed = (
+        QuizAttempt.objects.filter(user=OuterRef("user_id"), passed=False)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(
+        modules_total=Coalesce(Subquery(modules.annotate(n=Count("pk")).values("n")), 0),
+        modules_done=Coalesce(
+            Subquery(modules.exclude(pending).annotate(n=Count("pk")).values("n")), 0
+        ),
+        next_due_on=Subquery(modules.filter(pending).annotate(d=Min("due_on")).values("d")),
+        failed_attempts=Coalesce(Subquery(failed), 0),
+    )
+    progress_changed()
 
 
 # Automatic enrolment is for new hires: people who start within this many days, or later.
@@ -157,6 +185,7 @@ def module_due_extend(
     # A new date means a new week before the manager hears of it again.
     progress.manager_told_at = None
     progress.save(update_fields=["due_on", "changed_by", "change_reason", "manager_told_at"])
+    enrolments_summarise(Enrolment.objects.filter(pk=progress.enrolment_id))
     return progress
 
 
@@ -174,6 +203,7 @@ def module_excuse(*, by: User, progress: ModuleProgress, reason: str) -> ModuleP
     progress.change_reason = reason
     progress.save(update_fields=["excused_at", "changed_by", "change_reason"])
     _enrolments_complete(user=progress.enrolment.user, module_key=progress.module_key)
+    enrolments_summarise(Enrolment.objects.filter(pk=progress.enrolment_id))
     return progress
 
 
@@ -332,6 +362,8 @@ def quiz_submit(*, user: User, token, answers: list[list[int]]) -> QuizAttempt:
     attempt.passed = attempt.score >= attempt.pass_mark
     attempt.submitted_at = timezone.now()
     attempt.save(update_fields=["answers", "score", "passed", "submitted_at"])
+    if not attempt.passed:
+        enrolments_summarise(Enrolment.objects.filter(user=user))
     if not attempt.passed and attempt.module is not None:
         _tell_hr_when_out_of_attempts(attempt)
     if attempt.passed and attempt.module is not None:
@@ -400,10 +432,14 @@ def module_complete_check(*, user: User, module: ModulePage) -> bool:
         ).count()
         if acknowledged < current.count():
             return False
-    ModuleProgress.objects.filter(
+    changed = ModuleProgress.objects.filter(
         enrolment__user=user, module_key=module.translation_key, completed_at__isnull=True
     ).update(completed_at=timezone.now())
-    _enrolments_complete(user=user, module_key=module.translation_key)
+    if changed:
+        _enrolments_complete(user=user, module_key=module.translation_key)
+        enrolments_summarise(
+            Enrolment.objects.filter(user=user, modules__module_key=module.translation_key)
+        )
     return True
 
 

@@ -127,6 +127,13 @@ def kept(
     return [found[k] for k in keys]
 
 
+def kept_for_the_hour(name: str, *, generation_of: str, compute: Callable[[], T], now) -> T:
+    """One value (a report's counts) kept under the current generation of `generation_of` and
+    the hour of `now`: counted again after a write starts a new generation, and every hour."""
+    wanted = f"{name}:{generation(generation_of)}:{now:%Y%m%d%H}"
+    return kept([wanted], key=lambda k: k, render=lambda _missing: [compute()])[0]
+
+
 def clear() -> None:
     """Forget every fragment and generation (tests)."""
     _cache().clear()

@@ -90,8 +90,7 @@ def _count(rows: QuerySet, group: str, now: datetime.datetime) -> dict:
 
 
 def _kept(name: str, compute, now: datetime.datetime):
-    key = f"{name}:{fragments.generation(GENERATION)}:{now:%Y%m%d%H}"
-    return fragments.kept([key], key=lambda k: k, render=lambda _missing: [compute()])[0]
+    return fragments.kept_for_the_hour(name, generation_of=GENERATION, compute=compute, now=now)
 
 
 def counts_by_principle(

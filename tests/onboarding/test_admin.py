@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
-from onboarding.services import onboarding_enrol
+from onboarding.services import enrolments_summarise, onboarding_enrol
 from portal.models import OutboxMessage, Profile
 from tests.factories import DepartmentFactory, UserFactory
 from tests.onboarding.helpers import module, programme
@@ -55,6 +55,7 @@ def _learner(email, *, department, days_ago, manager=None, failed=0, programme_p
             passed=False,
             submitted_at=timezone.now(),
         )
+    enrolments_summarise(Enrolment.objects.filter(user=person))  # attempts made past services
     return person
 
 
@@ -172,8 +173,10 @@ def test_hr_moves_a_due_date_and_excuses_with_the_reason_kept(client, hr, genesi
     client.post(reverse("onboarding_excuse", args=[second.pk]), {"reason": "Not for the role"})
     second.refresh_from_db()
     assert second.excused_at is not None and second.change_reason == "Not for the role"
-    # Every module done or excused: the programme is complete.
-    assert Enrolment.objects.get(user=learner).completed_at is not None
+    # Every module done or excused: the programme is complete, and the dashboard says so.
+    enrolment = Enrolment.objects.get(user=learner)
+    assert enrolment.completed_at is not None
+    assert (enrolment.modules_done, enrolment.modules_total, enrolment.next_due_on) == (2, 2, None)
     again = client.post(
         reverse("onboarding_extend", args=[second.pk]), {"due_on": new_date, "reason": "x"}
     )

@@ -38,10 +38,10 @@ class OnboardingIndexPage(FallbackRouteMixin, Page):
         from django.utils.timezone import get_default_timezone
 
         from onboarding.selectors import local_today, my_onboarding
-        from portal.models import Profile
+        from portal.selectors import viewer_profile
 
         context = super().get_context(request, *args, **kwargs)
-        profile = Profile.objects.filter(user_id=request.user.pk).first()
+        profile = viewer_profile(user=request.user)
         context["programmes"] = my_onboarding(user=request.user)
         context["today"] = local_today(profile)
         context["zone"] = profile.effective_timezone if profile else get_default_timezone()

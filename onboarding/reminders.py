@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.db import transaction
@@ -27,7 +28,7 @@ from slack_sdk.models.blocks import ButtonElement
 
 from onboarding.models import ModuleProgress
 from onboarding.pages import ModulePage
-from portal.models import OutboxMessage, Profile
+from portal.models import OutboxMessage, Profile, User
 from portal.principles.messages import with_buttons
 from portal.principles.selectors import route_path
 from portal.services.notify import notify_person
@@ -38,8 +39,9 @@ from portal.workdays import add_working_days, is_working_day
 SEND_AT = datetime.time(9, 0)
 DUE_WITHIN_WORKING_DAYS = 2
 MANAGER_AFTER_DAYS = 7
-# A module due more than this many calendar days ahead is never within two working days.
-LOOK_AHEAD = datetime.timedelta(days=21)
+# A module due more than this many calendar days ahead is never within two working days
+# (a weekend and the longest run of public holidays between).
+LOOK_AHEAD = datetime.timedelta(days=10)
 BATCH = 500
 
 
@@ -76,13 +78,12 @@ class _Titles:
         for key, language, title, url_path in rows:
             self.pages[key][language] = (title, route_path(_Path(url_path)))
 
-    def of(self, progress: ModuleProgress) -> tuple[str, str]:
+    def of(self, progress: _Due | ModuleProgress) -> tuple[str, str]:
         found = self.pages.get(progress.module_key, {})
         chosen = found.get(get_language()) or next(iter(found.values()), None)
         if chosen is not None:
             return chosen
-        module = progress.module
-        return (module.title, route_path(module)) if module else ("", "/onboarding/")
+        return (_("Onboarding module"), "/onboarding/")
 
 
 class _Path:
@@ -90,7 +91,7 @@ class _Path:
         self.url_path = url_path
 
 
-def _line(progress: ModuleProgress, titles: _Titles, today: datetime.date) -> str:
+def _line(progress: _Due | ModuleProgress, titles: _Titles, today: datetime.date) -> str:
     title, path = titles.of(progress)
     link = slack_link(site_url(path), title)
     day = date_format(progress.due_on, "DATE_FORMAT")
@@ -99,7 +100,7 @@ def _line(progress: ModuleProgress, titles: _Titles, today: datetime.date) -> st
     return _("• %(link)s — due %(date)s") % {"link": link, "date": day}
 
 
-def _reminder(rows: list[ModuleProgress], titles: _Titles, today: datetime.date, by=None):
+def _reminder(rows: list, titles: _Titles, today: datetime.date, by=None):
     def compose():
         lines = [_line(progress, titles, today) for progress in rows]
         if by is None:
@@ -122,7 +123,7 @@ def _reminder(rows: list[ModuleProgress], titles: _Titles, today: datetime.date,
     return compose
 
 
-def _manager_note(progress: ModuleProgress, titles: _Titles, learner, days: int):
+def _manager_note(progress: _Due | ModuleProgress, titles: _Titles, learner, days: int):
     def compose():
         title, path = titles.of(progress)
         return (
@@ -141,43 +142,52 @@ def _manager_note(progress: ModuleProgress, titles: _Titles, learner, days: int)
     return compose
 
 
-def _pending(now: datetime.datetime):
-    return (
-        ModuleProgress.objects.filter(
+@dataclass(frozen=True)
+class _Due:
+    """One module a learner has still to do (a row read as values: a run reads thousands)."""
+
+    pk: int
+    user_id: int
+    module_key: object
+    due_on: datetime.date
+    manager_told_at: datetime.datetime | None
+
+
+def _pending(now: datetime.datetime) -> list[_Due]:
+    return [
+        _Due(*row)
+        for row in ModuleProgress.objects.filter(
             completed_at__isnull=True,
             excused_at__isnull=True,
             enrolment__completed_at__isnull=True,
             enrolment__user__is_active=True,
             due_on__lte=now.date() + LOOK_AHEAD,
         )
-        .select_related(
-            "module",
-            "enrolment__user__profile__department",
-            "enrolment__user__profile__manager__profile__department",
-        )
         .order_by("enrolment__user_id", "due_on", "position", "pk")
-    )
+        .values_list("pk", "enrolment__user_id", "module_key", "due_on", "manager_told_at")
+    ]
 
 
 def onboarding_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """One pass over every learner with something due: returns the messages written."""
     now = now or timezone.now()
-    by_learner = [
-        list(rows) for _user, rows in groupby(_pending(now), key=lambda p: p.enrolment.user_id)
-    ]
-    titles = _Titles({p.module_key for rows in by_learner for p in rows})
+    by_learner = [list(rows) for _user, rows in groupby(_pending(now), key=lambda d: d.user_id)]
+    titles = _Titles({due.module_key for rows in by_learner for due in rows})
     written = 0
     for start in range(0, len(by_learner), BATCH):
         batch = by_learner[start : start + BATCH]
+        learners = User.objects.select_related(
+            "profile__department", "profile__manager__profile__department"
+        ).in_bulk([rows[0].user_id for rows in batch])
         with transaction.atomic():
-            written += _send_batch(batch, titles, now)
+            written += _send_batch(batch, learners, titles, now)
     return written
 
 
-def _send_batch(batch: list[list[ModuleProgress]], titles: _Titles, now) -> int:
+def _send_batch(batch: list[list[_Due]], learners: dict, titles: _Titles, now) -> int:
     wanted = {}
     for rows in batch:
-        learner = rows[0].enrolment.user
+        learner = learners[rows[0].user_id]
         wanted[learner.pk] = reminder_key(learner.pk, _local(learner.profile, now).date())
     sent = set(
         OutboxMessage.objects.filter(idempotency_key__in=wanted.values()).values_list(
@@ -187,7 +197,7 @@ def _send_batch(batch: list[list[ModuleProgress]], titles: _Titles, now) -> int:
     written = 0
     told = []
     for rows in batch:
-        learner = rows[0].enrolment.user
+        learner = learners[rows[0].user_id]
         profile = learner.profile
         today = _local(profile, now).date()
         if wanted[learner.pk] not in sent and sending_hours(profile, now):

@@ -30,7 +30,7 @@ from onboarding.models import ModuleProgress
 from onboarding.pages import ModulePage
 from portal.models import OutboxMessage, Profile, User
 from portal.principles.messages import with_buttons
-from portal.principles.selectors import route_path
+from portal.principles.selectors import url_path_route
 from portal.services.notify import notify_person
 from portal.slack.blocks import BUTTON_TEXT, plain
 from portal.slack.text import site_url, slack_escape, slack_link
@@ -76,7 +76,7 @@ class _Titles:
             .values_list("translation_key", "locale__language_code", "title", "url_path")
         )
         for key, language, title, url_path in rows:
-            self.pages[key][language] = (title, route_path(_Path(url_path)))
+            self.pages[key][language] = (title, url_path_route(url_path))
 
     def of(self, progress: _Due | ModuleProgress) -> tuple[str, str]:
         found = self.pages.get(progress.module_key, {})
@@ -84,11 +84,6 @@ class _Titles:
         if chosen is not None:
             return chosen
         return (_("Onboarding module"), "/onboarding/")
-
-
-class _Path:
-    def __init__(self, url_path: str):
-        self.url_path = url_path
 
 
 def _line(progress: _Due | ModuleProgress, titles: _Titles, today: datetime.date) -> str:

@@ -17,21 +17,20 @@ def onboarding_section(*, user, profile) -> Section:
     items = []
     for programme in my_onboarding(user=user):
         upcoming = programme.next_due()
-        if upcoming is None or upcoming.module is None:
+        if upcoming is None or upcoming.title is None:
             continue
         late = upcoming.due_on < today
         date = formats.date_format(upcoming.due_on, "DATE_FORMAT")
         items.append(
             Item(
-                text=upcoming.module.title,
-                url=route_path(upcoming.module)
-                + (f"#block-{upcoming.stopped_at}" if upcoming.stopped_at else ""),
+                text=upcoming.title,
+                url=upcoming.url + (f"#block-{upcoming.stopped_at}" if upcoming.stopped_at else ""),
                 badge=(_("Overdue since %(date)s") if late else _("Due %(date)s")) % {"date": date},
                 tone="warning" if late else "info",
                 detail=_("%(done)s of %(total)s modules done")
                 % {"done": programme.done, "total": programme.total},
                 slack_action_id="portal_open_link:onboarding",
-                slack_label=_("Continue: %(title)s") % {"title": upcoming.module.title},
+                slack_label=_("Continue: %(title)s") % {"title": upcoming.title},
             )
         )
     return Section(

@@ -22,7 +22,12 @@ from portal.principles.pages import PrinciplePage
 def route_path(page) -> str:
     """A page's path on the site, from its url_path (no query): every language's tree hangs
     from a home page at depth 2, whose own slug is not part of the address."""
-    parts = page.url_path.strip("/").split("/")[1:]
+    return url_path_route(page.url_path)
+
+
+def url_path_route(url_path: str) -> str:
+    """`route_path` of a page's url_path, read as a value."""
+    parts = url_path.strip("/").split("/")[1:]
     return "/" + "".join(f"{part}/" for part in parts)
 
 

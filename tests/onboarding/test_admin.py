@@ -90,6 +90,9 @@ def test_hr_sees_every_learner_riskiest_first(client, hr, genesis, department, b
     assert names[:2] == ["struggling", "slightly"]
     assert names[2] == "late" and names[-1] == "ontrack"
     assert b"Nudge" in response.content
+    struggling = Enrolment.objects.get(user__email="struggling@example.com")
+    nudge = reverse("onboarding_nudge", args=[struggling.pk])
+    assert f'action="{nudge}"' in response.content.decode()
     by_department = client.get(LEARNERS, {"department": other.pk})
     assert sorted(_names(by_department)) == ["slightly", "struggling"]
     month = (timezone.localdate() - datetime.timedelta(days=20)).strftime("%Y-%m")

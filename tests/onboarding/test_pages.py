@@ -94,3 +94,25 @@ def test_the_slack_app_home_has_a_button_to_continue(new_hire):
     [button] = [b for b in buttons if b["action_id"].startswith("portal_open_link:onboarding")]
     assert button["url"].endswith("/onboarding/genesis/our-history/")
     assert "Our history" in button["text"]["text"]
+
+
+def test_my_onboarding_costs_the_same_queries_for_more_programmes_and_modules(client, new_hire):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(new_hire)
+    first = programme("First")
+    module(first, "One")
+    onboarding_enrol(user=new_hire, programme=first)
+    client.get("/onboarding/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/onboarding/").status_code == 200
+    for number in range(2, 4):
+        more = programme(f"Programme {number}")
+        for step in range(4):
+            module(more, f"Step {number}-{step}")
+        onboarding_enrol(user=new_hire, programme=more)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/onboarding/")
+    assert response.content.count(b'class="badge') >= 9
+    assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]

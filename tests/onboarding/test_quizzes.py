@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from django.utils import timezone
 
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
@@ -176,3 +177,23 @@ def test_an_edit_after_an_attempt_changes_neither_it_nor_a_completion(learner):
     attempt.refresh_from_db()
     assert attempt.questions[0]["question"] == "Q1" and attempt.passed
     assert ModuleProgress.objects.get(enrolment__user=learner).completed_at == done_at
+
+
+@override_settings(DEBUG=False)
+def test_bad_answers_get_a_clear_error_and_lose_nothing(client, learner):
+    _g, page = _module(quiz(question("Q1"), question("Q2")))
+    [block] = quiz_blocks(page)
+    attempt = quiz_open(user=learner, module=page, block=block).open_attempt
+    client.force_login(learner)
+    client.raise_request_exception = False
+    # One question unanswered, one answer not among the choices: the page again, with errors
+    # where they were made and the other answer kept; the attempt is not used up.
+    response = client.post(page.url, {"token": str(attempt.token), "q0": "1", "q1": "9"})
+    assert response.status_code == 400
+    form = response.context["quizzes"][block.id]["form"]
+    assert form.errors["q1"] and form["q0"].value() == "1"
+    assert b"q1" in response.content
+    for token in ("", "not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        assert client.post(page.url, {"token": token, "q0": "1"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None

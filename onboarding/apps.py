@@ -9,7 +9,9 @@ class OnboardingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from onboarding import signals  # noqa: F401
+        from onboarding import signals
+
+        signals.connect()
         from onboarding.tree import onboarding_tree_after_migrate
 
         post_migrate.connect(onboarding_tree_after_migrate, sender=self)

@@ -326,7 +326,7 @@ def _programme(index, story_id) -> ProgrammePage:
 
 # email, start (working days ago), stage
 LEARNERS = [
-    ("newhire@demo.example", 5, "on track"),
+    ("newhire@demo.example", 2, "on track"),
     ("jiho.yoon@demo.example", 25, "overdue"),
     ("sakura.ito@demo.example", 12, "failed twice"),
     ("isla.evans@demo.example", 40, "finished"),

@@ -22,6 +22,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -95,7 +96,13 @@ def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
                 output_field=DurationField(),
             ),
         )
-        .annotate(risk=ExpressionWrapper(F("behind") * F("failed"), output_field=DurationField()))
+        .annotate(
+            risk=ExpressionWrapper(
+                # An integer to SQLite, which multiplies a duration by IntegerField only.
+                F("behind") * ExpressionWrapper(F("failed"), output_field=IntegerField()),
+                output_field=DurationField(),
+            )
+        )
     )
 
 

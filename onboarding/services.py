@@ -119,6 +119,24 @@ def enrolments_summarise(enrolments) -> None:
     progress_changed()
 
 
+def programme_sync(*, programme_id: int) -> int:
+    """A module published in a programme joins every unfinished enrolment of it (due from each
+    learner's own start date); a finished programme stays finished. Returns how many."""
+    programme = ProgrammePage.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return 0
+    # The learners of the programme, whichever language's page the module was published in.
+    default = programme.get_translation_or_none(Locale.get_default()) or programme
+    enrolments = Enrolment.objects.filter(
+        programme_key=programme.translation_key, completed_at__isnull=True
+    ).select_related("user")
+    count = 0
+    for enrolment in enrolments:
+        onboarding_enrol(user=enrolment.user, programme=default)
+        count += 1
+    return count
+
+
 # Automatic enrolment is for new hires: people who start within this many days, or later.
 NEW_HIRE_WITHIN = datetime.timedelta(days=90)
 

@@ -38,4 +38,14 @@ def test_genesis_and_its_learners(settings, capsys):
     failed = QuizAttempt.objects.filter(user__email="sakura.ito@demo.example", passed=False)
     assert failed.count() == 2
     assert enrolments["jiho.yoon@demo.example"].completed_at is None
-    assert "Onboarding: Genesis, 5 modules" in capsys.readouterr().out
+    # The dashboard's story: Sakura (failed twice) riskiest, Jiho far behind, the new hire on
+    # track with nothing overdue, Isla done.
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert enrolments["newhire@demo.example"].next_due_on >= today
+    assert enrolments["jiho.yoon@demo.example"].next_due_on < today
+    assert enrolments["sakura.ito@demo.example"].failed_attempts == 2
+    output = capsys.readouterr().out
+    assert "Onboarding: Genesis, 5 modules" in output
+    assert "A manager's view of onboarding: sign in as" in output

@@ -92,3 +92,28 @@ def test_a_module_added_later_joins_and_nothing_is_undone():
     assert [r.module.title for r in rows] == ["Our history, told again", "The guarantee"]
     assert rows[0].completed_at == done_at and rows[1].completed_at is None
     assert rows[1].due_on == datetime.date(2026, 12, 3)
+
+
+def test_a_module_published_later_joins_unfinished_enrolments_only(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    genesis = programme()
+    module(genesis, "Our history", due_day=1)
+    department = DepartmentFactory(slug="joiners")
+    learning = UserFactory(email="learning@example.com", department=department)
+    finished = UserFactory(email="finished@example.com", department=department)
+    for person in (learning, finished):
+        Profile.objects.filter(user=person).update(start_date=MONDAY)
+        onboarding_enrol(user=person, programme=genesis)
+    done = Enrolment.objects.get(user=finished)
+    done.modules.update(completed_at=timezone.now())
+    Enrolment.objects.filter(pk=done.pk).update(completed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        module(genesis, "The guarantee", due_day=4)
+    assert [m.module.title for m in Enrolment.objects.get(user=learning).modules.all()] == [
+        "Our history",
+        "The guarantee",
+    ]
+    assert Enrolment.objects.get(user=learning).modules_total == 2
+    finished_enrolment = Enrolment.objects.get(user=finished)
+    assert finished_enrolment.modules.count() == 1 and finished_enrolment.completed_at

@@ -7,7 +7,6 @@ from wagtail import hooks
 from onboarding import admin_hooks  # noqa: F401 (registers the admin's dashboards and actions)
 from onboarding.selectors import local_today, my_onboarding
 from portal.home import HOOK, Item, Section
-from portal.principles.selectors import route_path
 
 
 @hooks.register(HOOK)
@@ -55,8 +54,8 @@ def onboarding_profile_section(*, user, profile) -> Section | None:
     zone = profile.effective_timezone if profile else timezone.get_default_timezone()
     items = []
     for programme in programmes:
-        enrolment, page = programme.enrolment, programme.enrolment.programme
-        title = page.title if page else _("Onboarding programme")
+        enrolment = programme.enrolment
+        title = programme.title or _("Onboarding programme")
         if enrolment.completed_at is not None:
             date = formats.date_format(
                 timezone.localtime(enrolment.completed_at, zone), "DATE_FORMAT"
@@ -73,7 +72,7 @@ def onboarding_profile_section(*, user, profile) -> Section | None:
             items.append(
                 Item(
                     text=title,
-                    url=route_path(page) if page else "",
+                    url=programme.url,
                     badge=_("%(done)s of %(total)s modules done")
                     % {"done": programme.done, "total": programme.total},
                     tone="info",

@@ -34,6 +34,7 @@ from onboarding import reports, services
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ProgrammePage
 from onboarding.selectors import local_today
+from portal import lookups
 from portal.models import Department, User
 from portal.principles.admin_views import CountColumn
 from portal.spreadsheets import csv_safe
@@ -58,6 +59,21 @@ def _months(request):
         (f"{month:%Y-%m}", date_format(month, "YEAR_MONTH_FORMAT"))
         for month in reports.start_months(request.user)
     ]
+
+
+# The programmes and departments the filters offer, kept in the shared cache until one of them
+# changes (portal/lookups.py).
+FILTER_CHOICES = lookups.register(
+    "onboarding-filter-choices",
+    models=("portal.Department", "onboarding.ProgrammePage", "wagtailcore.Page"),
+)
+
+
+def _filter_choices() -> dict[str, list[tuple[int, str]]]:
+    return {
+        "programme": list(_programmes().values_list("pk", "title")),
+        "department": list(_departments().values_list("pk", "name")),
+    }
 
 
 class LearnerFilterSet(WagtailFilterSet):
@@ -88,8 +104,9 @@ class LearnerFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["programme"].extra["choices"] = list(_programmes().values_list("pk", "title"))
-        self.filters["department"].extra["choices"] = list(_departments().values_list("pk", "name"))
+        choices = lookups.remembered(FILTER_CHOICES.name, "learners", _filter_choices)
+        self.filters["programme"].extra["choices"] = choices["programme"]
+        self.filters["department"].extra["choices"] = choices["department"]
         if request is not None:
             self.filters["started"].extra["choices"] = _months(request)
 

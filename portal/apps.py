@@ -14,12 +14,13 @@ class PortalConfig(AppConfig):
         # signals connects receivers; auth and selectors register lookups (portal/lookups.py),
         # so that every process, web or worker, starts a new generation when what they read
         # changes.
-        from portal import admin_csp, auth, selectors, signals  # noqa: F401
+        from portal import admin_csp, admin_tags, auth, selectors, signals  # noqa: F401
         from portal.groups import groups_sync_after_migrate
         from portal.principles import signals as principle_signals  # noqa: F401
         from portal.principles.tree import principles_tree_after_migrate
 
         admin_csp.install()
+        admin_tags.install()
 
         post_migrate.connect(groups_sync_after_migrate, sender=self)
         post_migrate.connect(create_cache_table, sender=self)

@@ -114,8 +114,6 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.portal",
             ],
-            # Wagtail's admin tags with the sidebar kept in the shared cache (portal/admin_tags.py).
-            "libraries": {"wagtailadmin_tags": "portal.admin_tags"},
         },
     },
 ]

@@ -13,7 +13,7 @@ from django.utils import translation
 from wagtail.admin.templatetags import wagtailadmin_tags as wagtail_tags
 
 from portal import groups
-from portal.admin_tags import sidebar_props
+from portal.admin_tags import WAGTAIL_SIDEBAR_PROPS, sidebar_props
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _props(user, *, ours=True) -> str:
     request = RequestFactory().get("/admin/")
     request.user = user
     request.COOKIES = {}
-    draw = sidebar_props if ours else wagtail_tags.sidebar_props
+    draw = sidebar_props if ours else WAGTAIL_SIDEBAR_PROPS
     return str(draw({"request": request}))
 
 
@@ -51,10 +51,9 @@ def test_the_sidebar_speaks_the_readers_language(hr):
     assert "Reports" in _labels(english) and "Reports" not in _labels(korean)
 
 
-def test_every_admin_template_still_has_wagtails_tags():
+def test_admin_templates_draw_the_kept_sidebar():
     from django.template import engines
 
     library = engines["django"].engine.template_libraries["wagtailadmin_tags"]
-    assert set(wagtail_tags.register.tags) <= set(library.tags)
-    assert set(wagtail_tags.register.filters) <= set(library.filters)
-    assert library.tags["sidebar_props"] is not wagtail_tags.register.tags["sidebar_props"]
+    assert library is wagtail_tags.register  # Wagtail's own library, one tag in it replaced
+    assert library.tags["sidebar_props"].__wrapped__ is sidebar_props

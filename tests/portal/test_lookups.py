@@ -171,8 +171,10 @@ def test_every_process_registers_the_portals_lookups_when_it_starts():
     )
     assert found.returncode == 0, found.stderr
     assert set(found.stdout.split()) == {
+        "admin-sidebar",
         "auth",
         "concerns",
+        "onboarding-filter-choices",
         "site-settings",
         "stories",
         "stories-choices",

@@ -46,11 +46,11 @@ def learner_url(user_id: int) -> str:
     return reverse("onboarding_learner", args=[user_id])
 
 
-def _programmes(request=None):
+def _programmes():
     return ProgrammePage.objects.filter(locale=Locale.get_default()).order_by("path")
 
 
-def _departments(request=None):
+def _departments():
     return Department.objects.order_by("name")
 
 
@@ -147,11 +147,6 @@ class NudgeColumn(Column):
         )
 
 
-class DaysColumn(CountColumn):
-    def get_value(self, instance):
-        return reports.days(getattr(instance, self.accessor))
-
-
 class LearnerColumn(Column):
     """The learner's name, a link to their page, drawn without the template engine."""
 
@@ -224,7 +219,7 @@ class LearnersReportView(_MayView, ReportView):
         CountColumn("done", label=LABELS["done"], sort_key="done"),
         CountColumn("total", label=LABELS["total"]),
         DateCell("next_due_on", label=LABELS["next_due_on"], sort_key="next_due_on"),
-        DaysColumn("days_overdue", label=LABELS["days_overdue"], accessor="behind"),
+        CountColumn("days_overdue", label=LABELS["days_overdue"]),
         CountColumn("failed", label=LABELS["failed"], sort_key="failed"),
         CountColumn("risk_score", label=LABELS["risk_score"], sort_key="risk"),
         NudgeColumn("nudge", label=""),

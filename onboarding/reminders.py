@@ -233,11 +233,11 @@ def nudge_key(enrolment_id: int, day: datetime.date) -> str:
     return f"onboarding:nudge:{enrolment_id}:{day:%Y-%m-%d}"
 
 
-def nudge_send(*, by, enrolment, rows: list[ModuleProgress], now: datetime.datetime):
-    """HR's or the manager's one-click nudge: what is left of one programme, at once."""
+def nudge_send(*, by, enrolment, rows: list[ModuleProgress], today: datetime.date):
+    """HR's or the manager's one-click nudge: what is left of one programme, at once (`today`
+    in the learner's time zone)."""
     learner = enrolment.user
     profile = learner.profile
-    today = _local(profile, now).date()
     titles = _Titles({progress.module_key for progress in rows})
     return notify_person(
         user=learner,

@@ -30,9 +30,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ModulePage, ProgrammePage
+from onboarding.services import grade_one
 from portal import fragments
 from portal.auth import VIEW_DIRECT_REPORTS
 from portal.models import User
@@ -110,7 +112,7 @@ def with_names(rows: list[Enrolment]) -> list[Enrolment]:
     """The rows of one page with their learner's name and email, department and programme
     (one query, of values: whole people, profiles and pages for each row cost more)."""
     names = {
-        pk: (" ".join(part for part in (first, last) if part) or email or username, rest)
+        pk: (" ".join(part for part in (first, last) if part) or email or username, email, *rest)
         for pk, first, last, email, username, *rest in Enrolment.objects.filter(
             pk__in=[row.pk for row in rows]
         ).values_list(
@@ -119,13 +121,12 @@ def with_names(rows: list[Enrolment]) -> list[Enrolment]:
             "user__last_name",
             "user__email",
             "user__username",
-            "user__email",
             "user__profile__department__name",
             "programme__title",
         )
     }
     for row in rows:
-        learner, (email, department, programme) = names.get(row.pk, ("", ("", "", "")))
+        learner, email, department, programme = names.get(row.pk, ("", "", "", ""))
         row.learner_name, row.learner_email = learner, email
         row.department_name, row.programme_title = department or "", programme or ""
     return rows
@@ -171,8 +172,6 @@ def _funnel(user: User, programme: ProgrammePage) -> list[Step]:
     def share(count):
         return round(100 * count / enrolled) if enrolled else 0
 
-    from django.utils.translation import gettext as _
-
     steps = [Step(_("Enrolled"), enrolled, share(enrolled))]
     for module in modules:
         count = done.get(module.translation_key, 0)
@@ -201,8 +200,6 @@ def hardest_questions(user: User, programme: ProgrammePage, *, limit: int = 10) 
 
 
 def _hardest(user: User, programme: ProgrammePage, limit: int) -> list[Question]:
-    from onboarding.services import grade_one
-
     people = enrolments_visible(user).filter(programme_key=programme.translation_key)
     keys = ModulePage.objects.child_of(programme).values_list("translation_key", flat=True)
     attempts = QuizAttempt.objects.filter(

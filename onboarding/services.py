@@ -230,29 +230,29 @@ def onboarding_nudge(*, by: User, enrolment: Enrolment):
     left, at most once a day per programme."""
     from onboarding import reminders
     from onboarding.reports import enrolments_visible
+    from onboarding.selectors import local_today
     from portal.models import OutboxMessage
 
     if not enrolments_visible(by).filter(pk=enrolment.pk).exists():
         raise PermissionDenied
     enrolment = Enrolment.objects.select_related("user__profile__department").get(pk=enrolment.pk)
     rows = list(
-        enrolment.modules.filter(completed_at__isnull=True, excused_at__isnull=True)
-        .select_related("module")
-        .order_by("position")
+        enrolment.modules.filter(completed_at__isnull=True, excused_at__isnull=True).order_by(
+            "position"
+        )
     )
     if not rows:
         raise ValidationError(
             _("%(person)s has nothing left to do in it.") % {"person": enrolment.user}
         )
-    now = timezone.now()
-    today = now.astimezone(enrolment.user.profile.effective_timezone).date()
+    today = local_today(enrolment.user.profile)
     if OutboxMessage.objects.filter(
         idempotency_key=reminders.nudge_key(enrolment.pk, today)
     ).exists():
         raise ValidationError(
             _("%(person)s has been nudged today already.") % {"person": enrolment.user}
         )
-    message = reminders.nudge_send(by=by, enrolment=enrolment, rows=rows, now=now)
+    message = reminders.nudge_send(by=by, enrolment=enrolment, rows=rows, today=today)
     if message is None:
         raise ValidationError(
             _("%(person)s has neither Slack nor an email address.") % {"person": enrolment.user}

@@ -6,7 +6,7 @@ from wagtail import hooks
 
 from onboarding import admin_hooks  # noqa: F401 (registers the admin's dashboards and actions)
 from onboarding.selectors import local_today, my_onboarding
-from portal.home import HOOK, Item, Section
+from portal.home import HOOK, PROFILE_HOOK, Item, Section
 
 
 @hooks.register(HOOK)
@@ -41,7 +41,7 @@ def onboarding_section(*, user, profile) -> Section:
     )
 
 
-@hooks.register("register_profile_section")  # portal.home.PROFILE_HOOK
+@hooks.register(PROFILE_HOOK)
 def onboarding_profile_section(*, user, profile) -> Section | None:
     """Each of the person's programmes: a finished one with its certificate, the others how
     far along (one query; two when enrolled). Nothing for someone never enrolled."""

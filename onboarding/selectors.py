@@ -56,9 +56,10 @@ def my_onboarding(*, user: User) -> list[ProgrammeProgress]:
         .prefetch_related(
             Prefetch(
                 "modules",
-                queryset=ModuleProgress.objects.annotate(
-                    title=F("module__title"), url_path=F("module__url_path")
-                ).order_by("position"),
+                # Who last moved a date or excused a module: HR's view of the learner shows it.
+                queryset=ModuleProgress.objects.select_related("changed_by")
+                .annotate(title=F("module__title"), url_path=F("module__url_path"))
+                .order_by("position"),
             )
         )
         .order_by("enrolled_at", "pk")

@@ -273,3 +273,55 @@ def test_the_dashboard_exports(client, hr, genesis, department):
     xlsx = client.get(LEARNERS, {"export": "xlsx"})
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_learners_page_and_the_funnel_cost_the_same_for_more_rows(
+    client, hr, genesis, department
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    learner = _learner(
+        "rows@example.com", department=department, days_ago=9, failed=1, programme_page=genesis
+    )
+    client.force_login(hr)
+    page = reverse("onboarding_learner", args=[learner.pk])
+    funnel = reverse("onboarding_funnel")
+
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries(page), queries(funnel)
+    first, second = ModuleProgress.objects.filter(enrolment__user=learner).order_by("position")
+    client.post(reverse("onboarding_excuse", args=[first.pk]), {"reason": "Knows it"})
+    client.post(
+        reverse("onboarding_extend", args=[second.pk]),
+        {"due_on": timezone.localdate().isoformat(), "reason": "On leave"},
+    )
+    module(genesis, "Talking to customers", due_day=6)
+    onboarding_enrol(user=learner, programme=genesis)
+    for i in range(4):
+        _learner(
+            f"funnel{i}@example.com",
+            department=department,
+            days_ago=i,
+            failed=i,
+            programme_page=genesis,
+        )
+    content = client.get(page).content.decode()
+    assert "Knows it" in content and "On leave" in content
+    assert (queries(page), queries(funnel)) == few
+
+
+def test_excusing_without_a_reason_is_refused_where_it_was_typed(client, hr, genesis, department):
+    learner = _learner("why@example.com", department=department, days_ago=3, programme_page=genesis)
+    progress = ModuleProgress.objects.filter(enrolment__user=learner).first()
+    client.force_login(hr)
+    response = client.post(reverse("onboarding_excuse", args=[progress.pk]), {"reason": "   "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    progress.refresh_from_db()
+    assert progress.excused_at is None

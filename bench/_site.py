@@ -192,22 +192,32 @@ def bare_admin_page() -> str:
     return BARE_ADMIN_PATH
 
 
-def measure(pages: list[tuple[str, object, str]], *, runs: int) -> list[tuple[str, float, int]]:
-    """(page, median ms, queries) for each page, asked in turns `runs` times after a warm-up."""
+def measure(pages: list[tuple], *, runs: int) -> list[tuple[str, float, int]]:
+    """(page, median ms, queries) for each page, asked in turns `runs` times after a warm-up.
+
+    A page is (name, client, path), or (name, client, path, before): `before()` is called,
+    untimed, before each request of it (to change something the page shows, say)."""
     import statistics
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def nothing():
+        pass
+
+    pages = [(*page, nothing) if len(page) == 3 else page for page in pages]
     queries = {}
-    for name, client, path in pages:
+    for name, client, path, before in pages:
+        before()
         timed_get(client, path)  # warm: caches, renditions, the connection
+        before()
         with CaptureQueriesContext(connection) as captured:
             timed_get(client, path)
         queries[name] = len(captured)
-    times: dict[str, list[float]] = {name: [] for name, _client, _path in pages}
+    times: dict[str, list[float]] = {name: [] for name, *_rest in pages}
     for _ in range(runs):
-        for name, client, path in pages:
+        for name, client, path, before in pages:
+            before()
             elapsed, _response = timed_get(client, path)
             times[name].append(elapsed)
-    return [(name, statistics.median(times[name]), queries[name]) for name, _c, _p in pages]
+    return [(name, statistics.median(times[name]), queries[name]) for name, *_rest in pages]

@@ -13,7 +13,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -34,9 +34,15 @@ from onboarding import reports, services
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ProgrammePage
 from onboarding.selectors import local_today
-from portal import lookups
+from portal import fragments, lookups
+from portal.admin_tables import (
+    CountColumn,
+    DayColumn,
+    PlainTable,
+    TextColumn,
+    url_with_id,
+)
 from portal.models import Department, User
-from portal.principles.admin_views import CountColumn
 from portal.spreadsheets import csv_safe
 
 MANAGE = services.MANAGE
@@ -98,13 +104,18 @@ class LearnerFilterSet(WagtailFilterSet):
         empty_label=gettext_lazy("Any month"),
     )
 
+    # Plain choices, so its drawing is kept (portal/templatetags/portal_admin.py).
+    remember_drawn = True
+
     class Meta:
         model = Enrolment
         fields = ["programme", "department", "started"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        choices = lookups.remembered(FILTER_CHOICES.name, "learners", _filter_choices)
+        self.choices = choices = lookups.remembered(
+            FILTER_CHOICES.name, "learners", _filter_choices
+        )
         self.filters["programme"].extra["choices"] = choices["programme"]
         self.filters["department"].extra["choices"] = choices["department"]
         if request is not None:
@@ -127,20 +138,14 @@ class NudgeColumn(Column):
         request = parent_context["request"]
         if not hasattr(request, "_onboarding_nudge"):
             # What every row's form shares, made once for the page.
-            request._onboarding_nudge = (
-                reverse("onboarding_nudge", args=[0]).removesuffix("0/nudge/"),
-                get_token(request),
-                request.get_full_path(),
-                _("Nudge"),
-            )
-        prefix, token, back, label = request._onboarding_nudge
+            request._onboarding_nudge = (get_token(request), request.get_full_path(), _("Nudge"))
+        token, back, label = request._onboarding_nudge
         return format_html(
-            '<td><form method="post" action="{}{}/nudge/"><input type="hidden" '
+            '<td><form method="post" action="{}"><input type="hidden" '
             'name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="next" value="{}">'
             '<button type="submit" class="button button-small button-secondary">{}</button>'
             "</form></td>",
-            prefix,
-            instance.pk,
+            url_with_id("onboarding_nudge", instance.pk),
             token,
             back,
             label,
@@ -153,24 +158,9 @@ class LearnerColumn(Column):
     def render_cell_html(self, instance, parent_context):
         return format_html(
             '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            learner_url(instance.user_id),
+            url_with_id("onboarding_learner", instance.user_id),
             instance.learner_name,
         )
-
-
-class TextCell(Column):
-    """A text cell without the template engine (a page of them through Wagtail's cell
-    template costs more than the dashboard's queries)."""
-
-    def render_cell_html(self, instance, parent_context):
-        return format_html("<td>{}</td>", self.get_value(instance) or "")
-
-
-class DateCell(Column):
-    def render_cell_html(self, instance, parent_context):
-        value = getattr(instance, self.accessor)
-        shown = date_format(value, "DATE_FORMAT") if value else ""
-        return format_html("<td>{}</td>", shown)
 
 
 LABELS = {
@@ -204,21 +194,22 @@ class LearnersReportView(_MayView, ReportView):
     index_url_name = "onboarding_learners"
     index_results_url_name = "onboarding_learners_results"
     filterset_class = LearnerFilterSet
+    table_class = PlainTable
     default_ordering = "-risk"
     paginate_by = 20
     columns = [
         LearnerColumn("learner", label=LABELS["learner"], sort_key="user__last_name"),
-        TextCell(
+        TextColumn(
             "department",
             label=LABELS["department"],
             accessor="department_name",
             sort_key="user__profile__department__name",
         ),
-        TextCell("programme", label=LABELS["programme"], accessor="programme_title"),
-        DateCell("started_on", label=LABELS["started_on"], sort_key="started_on"),
+        TextColumn("programme", label=LABELS["programme"], accessor="programme_title"),
+        DayColumn("started_on", label=LABELS["started_on"], sort_key="started_on"),
         CountColumn("done", label=LABELS["done"], sort_key="done"),
         CountColumn("total", label=LABELS["total"]),
-        DateCell("next_due_on", label=LABELS["next_due_on"], sort_key="next_due_on"),
+        DayColumn("next_due_on", label=LABELS["next_due_on"], sort_key="next_due_on"),
         CountColumn("days_overdue", label=LABELS["days_overdue"]),
         CountColumn("failed", label=LABELS["failed"], sort_key="failed"),
         CountColumn("risk_score", label=LABELS["risk_score"], sort_key="risk"),
@@ -272,12 +263,47 @@ class LearnersReportView(_MayView, ReportView):
             )
         return super().order_queryset(queryset)
 
+    def paginate_queryset(self, queryset, page_size):
+        # The page's rows and the count, kept until something they show changes
+        # (reports.LEARNER_PAGES, reports.ENROLLED): the same page asked again costs no query,
+        # and after a learner's progress changed only the page is read, not counted.
+        query = self.request.GET
+        filtered = sorted((name, query.getlist(name)) for name in self.filters.form.fields)
+        key = fragments.digest(timezone.localdate(), sorted(query.lists()), page_size)
+
+        def paginator():
+            return self.get_paginator(
+                queryset,
+                page_size,
+                orphans=self.get_paginate_orphans(),
+                allow_empty_first_page=self.get_allow_empty(),
+            )
+
+        def load():
+            pages = paginator()
+            pages.count = reports.kept_count(
+                self.request.user, fragments.digest(filtered), queryset.count
+            )
+            page = pages.get_page(query.get(self.page_kwarg))
+            return pages.count, page.number, self.rows(page.object_list)
+
+        count, number, rows = reports.kept_page(self.request.user, key, load)
+        pages = paginator()
+        pages.count = count  # known: the paginator need not count again
+        page = pages._get_page(rows, number, pages)
+        return pages, page, rows, page.has_other_pages()
+
+    def rows(self, enrolments) -> list[reports.LearnerRow]:
+        choices = self.filters.choices  # the filters' choices name the rows' too
+        return reports.learner_rows(
+            enrolments,
+            departments=dict(choices["department"]),
+            programmes=dict(choices["programme"]),
+        )
+
     def decorate_paginated_queryset(self, object_list):
-        rows = reports.with_names(list(object_list))
-        for row in rows:
-            row.days_overdue = reports.days(row.behind)
-            row.risk_score = reports.days(row.risk)
-        return rows
+        # A page is made of rows already (paginate_queryset); an export is every enrolment.
+        return self.rows(object_list) if isinstance(object_list, QuerySet) else object_list
 
 
 # --- one learner, and HR's actions on their onboarding -------------------------------------

@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
-    DateField,
-    DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
-    Value,
     When,
 )
 from django.utils import timezone
@@ -35,7 +33,7 @@ from django.utils.translation import gettext as _
 from onboarding.models import Enrolment, ModuleProgress, QuizAttempt
 from onboarding.pages import ModulePage, ProgrammePage
 from onboarding.services import grade_one
-from portal import fragments
+from portal import fragments, lookups
 from portal.auth import VIEW_DIRECT_REPORTS
 from portal.models import User
 
@@ -44,10 +42,34 @@ VIEW_ALL = "onboarding.view_enrolment"
 # fragments cache under this generation, which every change to progress or attempts starts
 # anew (services.enrolments_summarise), and under the hour.
 GENERATION = "onboarding-progress"
+# A page of the learners dashboard (its rows, and how many there are in all) is kept in the
+# lookups cache until a learner's progress changes (progress_changed), or a person, profile,
+# department or programme is saved: asked again, as HR pages, sorts and filters, it costs no
+# query (bench/README.md).
+LEARNER_PAGES = lookups.register(
+    "onboarding-learner-pages",
+    models=(
+        "portal.User",
+        "portal.Profile",
+        "portal.Department",
+        "onboarding.ProgrammePage",
+        "wagtailcore.Page",
+    ),
+)
+
+
+# Who is enrolled (the start months the filter offers, how many rows a filtered dashboard
+# has) changes with an enrolment, a person or a profile, not with progress: kept apart, so
+# that a page read anew after a learner's progress changed need not count again.
+ENROLLED = lookups.register(
+    "onboarding-enrolled",
+    models=("onboarding.Enrolment", "portal.User", "portal.Profile"),
+)
 
 
 def progress_changed() -> None:
     fragments.bump(GENERATION)
+    lookups.forget(LEARNER_PAGES.name)
 
 
 def _scope(user: User) -> str:
@@ -80,12 +102,11 @@ def enrolments_visible(user: User) -> QuerySet[Enrolment]:
 
 def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
     """One row per learner and programme, with their progress and risk (one query, on the
-    counts each enrolment keeps: services.enrolments_summarise). It joins nothing it need not
-    sort or filter by: with thousands of rows, joining people, profiles, departments and pages
-    to every row before the sort cost more than the sort; `with_names` adds them to a page."""
-    behind = ExpressionWrapper(
-        Value(today, output_field=DateField()) - F("next_due_on"), output_field=DurationField()
-    )
+    counts each enrolment keeps: services.enrolments_summarise), and the learner's name and
+    department id. It joins nothing else: with thousands of rows, joining departments and
+    pages to every row before the sort cost more than the sort; `with_names` names them from
+    the lookups the filters keep."""
+    behind = DaysBefore(today, F("next_due_on"))
     return (
         enrolments_visible(user)
         .annotate(
@@ -93,53 +114,119 @@ def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
             done=F("modules_done"),
             failed=F("failed_attempts"),
             behind=Case(
-                When(next_due_on__lt=today, then=behind),
-                default=None,
-                output_field=DurationField(),
+                When(next_due_on__lt=today, then=behind), default=None, output_field=IntegerField()
             ),
+            learner_first_name=F("user__first_name"),
+            learner_last_name=F("user__last_name"),
+            learner_email=F("user__email"),
+            learner_username=F("user__username"),
+            learner_department_id=F("user__profile__department_id"),
         )
-        .annotate(
-            risk=ExpressionWrapper(
-                # An integer to SQLite, which multiplies a duration by IntegerField only.
-                F("behind") * ExpressionWrapper(F("failed"), output_field=IntegerField()),
-                output_field=DurationField(),
-            )
-        )
+        .annotate(risk=ExpressionWrapper(F("behind") * F("failed"), output_field=IntegerField()))
     )
 
 
-def with_names(rows: list[Enrolment]) -> list[Enrolment]:
-    """The rows of one page with their learner's name and email, department and programme
-    (one query, of values: whole people, profiles and pages for each row cost more)."""
-    names = {
-        pk: (" ".join(part for part in (first, last) if part) or email or username, email, *rest)
-        for pk, first, last, email, username, *rest in Enrolment.objects.filter(
-            pk__in=[row.pk for row in rows]
-        ).values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__username",
-            "user__profile__department__name",
-            "programme__title",
+@dataclass(frozen=True)
+class LearnerRow:
+    """One row of the learners dashboard, as it is shown and exported."""
+
+    pk: int
+    user_id: int
+    learner_name: str
+    learner_email: str
+    department_name: str
+    programme_title: str
+    started_on: datetime.date | None
+    done: int
+    total: int
+    next_due_on: datetime.date | None
+    days_overdue: int
+    failed: int
+    risk_score: int
+    completed_at: datetime.datetime | None
+
+
+def learner_rows(
+    enrolments, *, departments: dict[int, str], programmes: dict[int, str]
+) -> list[LearnerRow]:
+    """The rows of `learners` as the dashboard shows them, their department and programme
+    named from `departments` and `programmes` (id → name, kept by the caller); a programme
+    not among them (a page in another locale) is read, in one query."""
+    enrolments = list(enrolments)
+    missing = {row.programme_id for row in enrolments if row.programme_id not in programmes}
+    missing.discard(None)
+    if missing:
+        programmes = {
+            **programmes,
+            **dict(ProgrammePage.objects.filter(pk__in=missing).values_list("pk", "title")),
+        }
+    return [
+        LearnerRow(
+            pk=row.pk,
+            user_id=row.user_id,
+            learner_name=(
+                " ".join(part for part in (row.learner_first_name, row.learner_last_name) if part)
+                or row.learner_email
+                or row.learner_username
+            ),
+            learner_email=row.learner_email,
+            department_name=departments.get(row.learner_department_id, ""),
+            programme_title=programmes.get(row.programme_id, ""),
+            started_on=row.started_on,
+            done=row.done,
+            total=row.total,
+            next_due_on=row.next_due_on,
+            days_overdue=row.behind or 0,
+            failed=row.failed,
+            risk_score=row.risk or 0,
+            completed_at=row.completed_at,
         )
-    }
-    for row in rows:
-        learner, email, department, programme = names.get(row.pk, ("", "", "", ""))
-        row.learner_name, row.learner_email = learner, email
-        row.department_name, row.programme_title = department or "", programme or ""
-    return rows
+        for row in enrolments
+    ]
 
 
-def days(value: datetime.timedelta | None) -> int:
-    return value.days if value else 0
+def kept_page(user: User, key: str, load):
+    """A page of the learners dashboard for this person (`load()` when not kept)."""
+    return lookups.remembered(LEARNER_PAGES.name, f"{_scope(user)}:{key}", load)
+
+
+def kept_count(user: User, key: str, count) -> int:
+    """How many rows the dashboard has for this person and filter (`count()` when not
+    kept)."""
+    return lookups.remembered(ENROLLED.name, f"count:{_scope(user)}:{key}", count)
+
+
+class DaysBefore(Func):
+    """The whole days from a date column to `today` (below zero when the date is later), in
+    SQL so that the dashboard sorts by it: an integer, where Django's date subtraction makes
+    an interval (PostgreSQL) or microseconds (SQLite) that cost more to sort by and to read.
+    Written here as Django has no function for it; PostgreSQL and SQLite, the two databases
+    the portal runs on."""
+
+    output_field = IntegerField()
+
+    def __init__(self, today: datetime.date, expression, **extra):
+        super().__init__(expression, **extra)
+        self.today = today
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"(%s::date - {column})", [self.today, *params]  # date - date: days
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = f"CAST(julianday(%s) - julianday({column}) AS INTEGER)"
+        return sql, [self.today.isoformat(), *params]
 
 
 def start_months(user: User) -> list[datetime.date]:
-    """The months people visible to this person started in, newest first (one query)."""
-    dates = enrolments_visible(user).dates("started_on", "month", order="DESC")
-    return list(dates)
+    """The months people visible to this person started in, newest first (one query, kept
+    until an enrolment, a person or a profile changes)."""
+    return lookups.remembered(
+        ENROLLED.name,
+        f"start-months:{_scope(user)}",
+        lambda: list(enrolments_visible(user).dates("started_on", "month", order="DESC")),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Wagtail's admin sidebar props (`{% sidebar_props %}` of `wagtailadmin_tags`), kept in the
-shared cache (portal/lookups.py).
+"""Two pieces of Wagtail's admin frame kept instead of drawn on every admin page: the sidebar
+props (`{% sidebar_props %}` of `wagtailadmin_tags`), in the shared cache (portal/lookups.py),
+and the keyboard shortcuts dialog (`{% keyboard_shortcuts_dialog %}`), in the process.
 
 Every admin page draws the sidebar: its menu (each item asked whether the person may see it)
 and search area, packed for the sidebar's script. That is about half of an empty admin page's
@@ -14,7 +15,11 @@ worker's change of a permission starts its new generation too.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags as wagtail_tags
@@ -22,6 +27,8 @@ from wagtail.admin.templatetags import wagtailadmin_tags as wagtail_tags
 from portal import fragments, lookups
 
 WAGTAIL_SIDEBAR_PROPS = wagtail_tags.sidebar_props
+WAGTAIL_SHORTCUTS = wagtail_tags.keyboard_shortcuts_dialog  # the inclusion tag's function
+SHORTCUTS_TEMPLATE = "wagtailadmin/shared/keyboard_shortcuts_dialog.html"
 SIDEBAR_LOOKUP = lookups.register(
     "admin-sidebar",
     models=(
@@ -50,5 +57,32 @@ def sidebar_props(context):
     )
 
 
+# The keyboard shortcuts dialog: the same for everyone who reads the admin in one language, on
+# one kind of keyboard (Mac or not), with shortcuts on or off and comments on or off. Drawing
+# its forty rows costs every admin page about 3 ms, as much as the rest of an empty page's
+# frame (bench/README.md), so each process draws each kind once. Kept in the process, not the
+# shared cache: there are at most a few kinds, and a deploy starts new processes.
+_dialogs: dict[tuple, str] = {}
+
+
+def keyboard_shortcuts_dialog(context):
+    request = context.get("request")
+    profile = getattr(getattr(request, "user", None), "wagtail_userprofile", None)
+    agent = request.headers.get("User-Agent", "") if request else ""
+    kind = (
+        get_language(),
+        bool(re.search(r"Mac|iPod|iPhone|iPad", agent)),  # as Wagtail tells a Mac
+        bool(getattr(profile, "keyboard_shortcuts", True)) if profile is not None else True,
+        wagtail_tags.get_comments_enabled(),
+        get_script_prefix(),
+    )
+    if kind not in _dialogs:
+        _dialogs[kind] = get_template(SHORTCUTS_TEMPLATE).render(WAGTAIL_SHORTCUTS(context))
+    return mark_safe(_dialogs[kind])  # noqa: S308 (Wagtail's own template's output)
+
+
 def install() -> None:
     wagtail_tags.register.simple_tag(sidebar_props, takes_context=True, name="sidebar_props")
+    wagtail_tags.register.simple_tag(
+        keyboard_shortcuts_dialog, takes_context=True, name="keyboard_shortcuts_dialog"
+    )

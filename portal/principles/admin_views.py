@@ -8,21 +8,18 @@ Leadership, HR).
 from __future__ import annotations
 
 import django_filters
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.admin_tables import CountColumn, DayColumn, PlainTable
 from portal.models import Department
 from portal.principles import reports
 from portal.principles.models import Acknowledgement, Principle
@@ -92,29 +89,6 @@ class DepartmentFilterSet(WagtailFilterSet):
         fields = ["principle"]
 
 
-class CountColumn(NumberColumn):
-    """A number cell drawn as Wagtail's cell.html draws it, without the template engine: a
-    page's 140 count cells through it cost more than all of the report's queries
-    (bench/README.md)."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        shown = "" if value is None else intcomma(value)
-        if self.classname:
-            return format_html('<td class="{}">{}</td>', self.classname, shown)
-        return format_html("<td>{}</td>", shown)
-
-
-class DayColumn(Column):
-    """A date cell without the template engine (Wagtail's date cell draws a relative date with
-    a tooltip through three templates): the day, in the reader's time zone and format."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        shown = date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
-        return format_html("<td>{}</td>", shown)
-
-
 # What both reports count, after the row's own name (not sortable: the counts are not columns
 # of the listed rows but kept beside them, portal/principles/reports.py).
 COUNT_COLUMNS = [
@@ -140,6 +114,7 @@ class _AcknowledgementReport(ReportView):
     permission_policy = ModelPermissionPolicy(Acknowledgement)
     permission_required = "view"
     header_icon = "tick-inverse"
+    table_class = PlainTable
     paginate_by = 20
     custom_value_preprocess = LOCAL_DATETIMES
 

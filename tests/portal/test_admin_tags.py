@@ -57,3 +57,93 @@ def test_admin_templates_draw_the_kept_sidebar():
     library = engines["django"].engine.template_libraries["wagtailadmin_tags"]
     assert library is wagtail_tags.register  # Wagtail's own library, one tag in it replaced
     assert library.tags["sidebar_props"].__wrapped__ is sidebar_props
+
+
+def _dialog(user, *, agent="Mozilla/5.0 (X11; Linux x86_64)", ours=True) -> str:
+    from django.template.loader import get_template
+
+    from portal.admin_tags import SHORTCUTS_TEMPLATE, WAGTAIL_SHORTCUTS, keyboard_shortcuts_dialog
+
+    request = RequestFactory().get("/admin/", HTTP_USER_AGENT=agent)
+    request.user = user
+    if ours:
+        return str(keyboard_shortcuts_dialog({"request": request}))
+    return get_template(SHORTCUTS_TEMPLATE).render(WAGTAIL_SHORTCUTS({"request": request}))
+
+
+def test_the_keyboard_shortcuts_dialog_is_wagtails_for_each_kind_of_reader(hr):
+    from wagtail.users.models import UserProfile
+
+    for agent in ("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X)"):
+        assert _dialog(hr, agent=agent) == _dialog(hr, agent=agent, ours=False)
+    assert "⌘" in _dialog(hr, agent="Mozilla/5.0 (Macintosh)")
+    assert "⌘" not in _dialog(hr)
+    with translation.override("ko"):
+        korean = _dialog(hr)
+        assert korean == _dialog(hr, ours=False)
+    assert korean != _dialog(hr)
+    profile = UserProfile.get_for_user(hr)
+    profile.keyboard_shortcuts = False
+    profile.save()
+    hr = type(hr).objects.get(pk=hr.pk)
+    assert "currently disabled" in _dialog(hr) and _dialog(hr) == _dialog(hr, ours=False)
+
+
+def test_admin_templates_draw_the_kept_dialog():
+    from django.template import engines
+
+    from portal.admin_tags import keyboard_shortcuts_dialog
+
+    library = engines["django"].engine.template_libraries["wagtailadmin_tags"]
+    assert library.tags["keyboard_shortcuts_dialog"].__wrapped__ is keyboard_shortcuts_dialog
+
+
+def _filters_drawn(filters, *, ours=True) -> str:
+    from django.template import Context
+
+    from portal.templatetags.portal_admin import admin_filters, wagtails_filters_template
+
+    context = Context({})
+    if ours:
+        return str(admin_filters(context, filters))
+    return wagtails_filters_template().render(context.new({"filters": filters}))
+
+
+def test_kept_filters_are_wagtails_drawing_of_the_same_choices_and_values(hr, department):
+    from onboarding.admin_views import LearnerFilterSet
+    from onboarding.models import Enrolment
+    from portal.templatetags.portal_admin import drawing_key
+    from tests.factories import DepartmentFactory
+
+    def filters(**data):
+        request = RequestFactory().get("/admin/onboarding/learners/", data)
+        request.user = hr
+        return LearnerFilterSet(data or None, queryset=Enrolment.objects.all(), request=request)
+
+    plain = filters()
+    assert "Every department" in _filters_drawn(plain)
+    assert _filters_drawn(plain) == _filters_drawn(filters(), ours=False)
+    assert drawing_key(filters()) == drawing_key(plain)  # kept: drawn once
+    chosen = filters(department=str(department.pk))
+    assert drawing_key(chosen) != drawing_key(plain)
+    assert _filters_drawn(chosen) == _filters_drawn(chosen, ours=False)
+    assert f'<option value="{department.pk}" selected>' in _filters_drawn(chosen)
+    DepartmentFactory(name="Brand new team", slug="brand-new")
+    assert "Brand new team" in _filters_drawn(filters())  # new choices, a new drawing
+    with translation.override("ko"):
+        assert drawing_key(filters()) != drawing_key(plain)
+
+
+def test_filters_with_choices_from_the_database_are_drawn_each_time(hr):
+    from portal.principles.admin_views import PrincipleFilterSet
+    from portal.principles.models import Acknowledgement
+    from portal.templatetags.portal_admin import drawing_key
+
+    class Kept(PrincipleFilterSet):
+        remember_drawn = True
+
+    request = RequestFactory().get("/admin/")
+    request.user = hr
+    filters = Kept(None, queryset=Acknowledgement.objects.all(), request=request)
+    assert drawing_key(filters) is None  # its principles are read when it is drawn
+    assert "<select" in _filters_drawn(filters)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -40,7 +41,8 @@ from portal.admin_tables import (
     DayColumn,
     PlainTable,
     TextColumn,
-    url_with_id,
+    text,
+    urls_with_id,
 )
 from portal.models import Department, User
 from portal.spreadsheets import csv_safe
@@ -60,25 +62,27 @@ def _departments():
     return Department.objects.order_by("name")
 
 
-def _months(request):
-    return [
-        (f"{month:%Y-%m}", date_format(month, "YEAR_MONTH_FORMAT"))
-        for month in reports.start_months(request.user)
-    ]
-
-
-# The programmes and departments the filters offer, kept in the shared cache until one of them
-# changes (portal/lookups.py).
+# The programmes, departments and start months the filters offer (the months of the people
+# this reader may follow), kept in the shared cache until one of them changes, or an
+# enrolment, a person or a profile (portal/lookups.py).
 FILTER_CHOICES = lookups.register(
     "onboarding-filter-choices",
-    models=("portal.Department", "onboarding.ProgrammePage", "wagtailcore.Page"),
+    models=(
+        "portal.Department",
+        "onboarding.ProgrammePage",
+        "wagtailcore.Page",
+        "onboarding.Enrolment",
+        "portal.User",
+        "portal.Profile",
+    ),
 )
 
 
-def _filter_choices() -> dict[str, list[tuple[int, str]]]:
+def _filter_choices(user: User | None) -> dict[str, list]:
     return {
         "programme": list(_programmes().values_list("pk", "title")),
         "department": list(_departments().values_list("pk", "name")),
+        "months": reports.start_months(user) if user is not None else [],
     }
 
 
@@ -113,13 +117,18 @@ class LearnerFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
         self.choices = choices = lookups.remembered(
-            FILTER_CHOICES.name, "learners", _filter_choices
+            FILTER_CHOICES.name,
+            f"learners:{reports.scope(user) if user is not None else ''}",
+            lambda: _filter_choices(user),
         )
         self.filters["programme"].extra["choices"] = choices["programme"]
         self.filters["department"].extra["choices"] = choices["department"]
-        if request is not None:
-            self.filters["started"].extra["choices"] = _months(request)
+        self.filters["started"].extra["choices"] = [
+            (f"{month:%Y-%m}", date_format(month, "YEAR_MONTH_FORMAT"))
+            for month in choices["months"]
+        ]
 
     def filter_started(self, queryset, name, value):
         try:
@@ -134,32 +143,34 @@ class NudgeColumn(Column):
 
     def render_cell_html(self, instance, parent_context):
         if instance.done >= instance.total:
-            return format_html("<td></td>")
+            return SafeString("<td></td>")
         request = parent_context["request"]
         if not hasattr(request, "_onboarding_nudge"):
-            # What every row's form shares, made once for the page.
-            request._onboarding_nudge = (get_token(request), request.get_full_path(), _("Nudge"))
-        token, back, label = request._onboarding_nudge
-        return format_html(
-            '<td><form method="post" action="{}"><input type="hidden" '
-            'name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="next" value="{}">'
-            '<button type="submit" class="button button-small button-secondary">{}</button>'
-            "</form></td>",
-            url_with_id("onboarding_nudge", instance.pk),
-            token,
-            back,
-            label,
-        )
+            # What follows every row's action, the same on the whole page: escaped once.
+            request._onboarding_nudge_url = urls_with_id("onboarding_nudge")
+            request._onboarding_nudge = format_html(
+                '"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="next" value="{}"><button type="submit" '
+                'class="button button-small button-secondary">{}</button></form></td>',
+                get_token(request),
+                request.get_full_path(),
+                _("Nudge"),
+            )
+        action = request._onboarding_nudge_url(instance.pk)  # escaped by urls_with_id
+        return SafeString(f'<td><form method="post" action="{action}{request._onboarding_nudge}')
 
 
 class LearnerColumn(Column):
     """The learner's name, a link to their page, drawn without the template engine."""
 
     def render_cell_html(self, instance, parent_context):
-        return format_html(
-            '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            url_with_id("onboarding_learner", instance.user_id),
-            instance.learner_name,
+        request = parent_context["request"]
+        if not hasattr(request, "_onboarding_learner_url"):
+            request._onboarding_learner_url = urls_with_id("onboarding_learner")
+        url = request._onboarding_learner_url(instance.user_id)  # escaped by urls_with_id
+        return SafeString(
+            f'<td class="title"><div class="title-wrapper"><a href="{url}">'
+            f"{text(instance.learner_name)}</a></div></td>"
         )
 
 
@@ -253,12 +264,13 @@ class LearnersReportView(_MayView, ReportView):
 
     def order_queryset(self, queryset):
         if self.ordering == "-risk":
-            # The riskiest first; among equals, the furthest behind, then who failed most.
+            # The riskiest first; among equals, the furthest behind, then who failed most,
+            # then who started first (not by name: that would join every row to its person).
             return queryset.order_by(
                 F("risk").desc(nulls_last=True),
                 F("behind").desc(nulls_last=True),
                 "-failed",
-                "user__last_name",
+                "started_on",
                 "pk",
             )
         return super().order_queryset(queryset)

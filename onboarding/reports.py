@@ -58,9 +58,9 @@ LEARNER_PAGES = lookups.register(
 )
 
 
-# Who is enrolled (the start months the filter offers, how many rows a filtered dashboard
-# has) changes with an enrolment, a person or a profile, not with progress: kept apart, so
-# that a page read anew after a learner's progress changed need not count again.
+# How many rows a filtered dashboard has changes with an enrolment, a person or a profile,
+# not with progress: kept apart, so that a page read anew after a learner's progress changed
+# need not count again.
 ENROLLED = lookups.register(
     "onboarding-enrolled",
     models=("onboarding.Enrolment", "portal.User", "portal.Profile"),
@@ -72,13 +72,14 @@ def progress_changed() -> None:
     lookups.forget(LEARNER_PAGES.name)
 
 
-def _scope(user: User) -> str:
+def scope(user: User) -> str:
+    """Whom this person may follow, as a part of a cache key."""
     return "all" if user.has_perm(VIEW_ALL) else f"manager:{user.pk}"
 
 
 def _kept(name: str, user: User, compute):
     return fragments.kept_for_the_hour(
-        f"onboarding:{name}:{_scope(user)}:{get_language()}",
+        f"onboarding:{name}:{scope(user)}:{get_language()}",
         generation_of=GENERATION,
         compute=compute,
         now=timezone.now(),
@@ -92,7 +93,10 @@ def may_view(user: User) -> bool:
 def enrolments_visible(user: User) -> QuerySet[Enrolment]:
     """The enrolments this person may follow: all for HR, their direct reports' for a
     manager, none for anyone else."""
-    rows = Enrolment.objects.filter(user__is_active=True)
+    # Everyone but the people who left, asked as "not among those who left": the dashboard
+    # sorts every enrolment, and joining each to its person to ask whether they are active
+    # cost more than the sort; the few who left are one small hashed list (bench/README.md).
+    rows = Enrolment.objects.exclude(user__in=User.objects.filter(is_active=False))
     if user.has_perm(VIEW_ALL):
         return rows
     if user.has_perm(VIEW_DIRECT_REPORTS):
@@ -100,12 +104,11 @@ def enrolments_visible(user: User) -> QuerySet[Enrolment]:
     return rows.none()
 
 
-def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
+def learners(user: User, *, today: datetime.date) -> QuerySet:
     """One row per learner and programme, with their progress and risk (one query, on the
-    counts each enrolment keeps: services.enrolments_summarise), and the learner's name and
-    department id. It joins nothing else: with thousands of rows, joining departments and
-    pages to every row before the sort cost more than the sort; `with_names` names them from
-    the lookups the filters keep."""
+    counts each enrolment keeps: services.enrolments_summarise), as values. It joins nothing:
+    with thousands of rows, joining people, profiles and pages to every row before the sort
+    cost more than the sort; `learner_rows` names a page of them."""
     behind = DaysBefore(today, F("next_due_on"))
     return (
         enrolments_visible(user)
@@ -116,14 +119,26 @@ def learners(user: User, *, today: datetime.date) -> QuerySet[Enrolment]:
             behind=Case(
                 When(next_due_on__lt=today, then=behind), default=None, output_field=IntegerField()
             ),
-            learner_first_name=F("user__first_name"),
-            learner_last_name=F("user__last_name"),
-            learner_email=F("user__email"),
-            learner_username=F("user__username"),
-            learner_department_id=F("user__profile__department_id"),
         )
         .annotate(risk=ExpressionWrapper(F("behind") * F("failed"), output_field=IntegerField()))
+        # Values: a page of model instances with all their columns cost more than its sort.
+        .values(*ROW_VALUES)
     )
+
+
+ROW_VALUES = (
+    "pk",
+    "user_id",
+    "programme_id",
+    "started_on",
+    "completed_at",
+    "next_due_on",
+    "total",
+    "done",
+    "failed",
+    "behind",
+    "risk",
+)
 
 
 @dataclass(frozen=True)
@@ -149,11 +164,18 @@ class LearnerRow:
 def learner_rows(
     enrolments, *, departments: dict[int, str], programmes: dict[int, str]
 ) -> list[LearnerRow]:
-    """The rows of `learners` as the dashboard shows them, their department and programme
-    named from `departments` and `programmes` (id → name, kept by the caller); a programme
-    not among them (a page in another locale) is read, in one query."""
+    """The rows of `learners` (values) as the dashboard shows them, with their learners' names
+    and departments (one query, for these rows only), the departments and programmes named
+    from `departments` and `programmes` (id → name, kept by the caller); a programme not
+    among them (a page in another locale) is read, in one query."""
     enrolments = list(enrolments)
-    missing = {row.programme_id for row in enrolments if row.programme_id not in programmes}
+    people = {
+        pk: (" ".join(filter(None, (first, last))) or email or username, email, department)
+        for pk, first, last, email, username, department in User.objects.filter(
+            pk__in={row["user_id"] for row in enrolments}
+        ).values_list("pk", "first_name", "last_name", "email", "username", "profile__department")
+    }
+    missing = {row["programme_id"] for row in enrolments if row["programme_id"] not in programmes}
     missing.discard(None)
     if missing:
         programmes = {
@@ -162,38 +184,35 @@ def learner_rows(
         }
     return [
         LearnerRow(
-            pk=row.pk,
-            user_id=row.user_id,
-            learner_name=(
-                " ".join(part for part in (row.learner_first_name, row.learner_last_name) if part)
-                or row.learner_email
-                or row.learner_username
-            ),
-            learner_email=row.learner_email,
-            department_name=departments.get(row.learner_department_id, ""),
-            programme_title=programmes.get(row.programme_id, ""),
-            started_on=row.started_on,
-            done=row.done,
-            total=row.total,
-            next_due_on=row.next_due_on,
-            days_overdue=row.behind or 0,
-            failed=row.failed,
-            risk_score=row.risk or 0,
-            completed_at=row.completed_at,
+            pk=row["pk"],
+            user_id=row["user_id"],
+            learner_name=person[0],
+            learner_email=person[1],
+            department_name=departments.get(person[2], ""),
+            programme_title=programmes.get(row["programme_id"], ""),
+            started_on=row["started_on"],
+            done=row["done"],
+            total=row["total"],
+            next_due_on=row["next_due_on"],
+            days_overdue=row["behind"] or 0,
+            failed=row["failed"],
+            risk_score=row["risk"] or 0,
+            completed_at=row["completed_at"],
         )
         for row in enrolments
+        for person in [people.get(row["user_id"], ("", "", None))]
     ]
 
 
 def kept_page(user: User, key: str, load):
     """A page of the learners dashboard for this person (`load()` when not kept)."""
-    return lookups.remembered(LEARNER_PAGES.name, f"{_scope(user)}:{key}", load)
+    return lookups.remembered(LEARNER_PAGES.name, f"{scope(user)}:{key}", load)
 
 
 def kept_count(user: User, key: str, count) -> int:
     """How many rows the dashboard has for this person and filter (`count()` when not
     kept)."""
-    return lookups.remembered(ENROLLED.name, f"count:{_scope(user)}:{key}", count)
+    return lookups.remembered(ENROLLED.name, f"count:{scope(user)}:{key}", count)
 
 
 class DaysBefore(Func):
@@ -220,13 +239,8 @@ class DaysBefore(Func):
 
 
 def start_months(user: User) -> list[datetime.date]:
-    """The months people visible to this person started in, newest first (one query, kept
-    until an enrolment, a person or a profile changes)."""
-    return lookups.remembered(
-        ENROLLED.name,
-        f"start-months:{_scope(user)}",
-        lambda: list(enrolments_visible(user).dates("started_on", "month", order="DESC")),
-    )
+    """The months people visible to this person started in, newest first (one query)."""
+    return list(enrolments_visible(user).dates("started_on", "month", order="DESC"))
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,17 @@ def test_hr_sees_every_learner_riskiest_first(client, hr, genesis, department, b
     assert _names(client.get(LEARNERS, {"programme": sales.pk})) == []
 
 
+def test_people_who_left_are_not_on_the_dashboard(client, hr, genesis, department):
+    _learner("stays@example.com", department=department, days_ago=9, programme_page=genesis)
+    left = _learner("left@example.com", department=department, days_ago=9, programme_page=genesis)
+    left.is_active = False
+    left.save()
+    client.force_login(hr)
+    response = client.get(LEARNERS)
+    assert _names(response) == ["stays"]
+    assert response.context["paginator"].count == 1
+
+
 def test_the_learners_dashboard_costs_the_same_for_more_learners(
     client, hr, genesis, department, django_assert_max_num_queries
 ):

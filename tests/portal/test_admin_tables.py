@@ -20,7 +20,7 @@ from portal.admin_tables import (
     TextColumn,
     count,
     day,
-    url_with_id,
+    urls_with_id,
 )
 
 
@@ -104,5 +104,7 @@ def test_counts_and_days():
 def test_a_url_with_an_id_is_the_one_reverse_gives():
     from django.urls import reverse
 
-    assert url_with_id("onboarding_learner", 42) == reverse("onboarding_learner", args=[42])
-    assert url_with_id("onboarding_nudge", 7) == reverse("onboarding_nudge", args=[7])
+    learner, nudge = urls_with_id("onboarding_learner"), urls_with_id("onboarding_nudge")
+    assert learner(42) == reverse("onboarding_learner", args=[42])
+    assert nudge(7) == reverse("onboarding_nudge", args=[7])
+    assert learner("9") == reverse("onboarding_learner", args=[9])

@@ -101,12 +101,12 @@ def test_admin_templates_draw_the_kept_dialog():
 def _filters_drawn(filters, *, ours=True) -> str:
     from django.template import Context
 
-    from portal.templatetags.portal_admin import admin_filters, wagtails_filters_template
+    from portal.templatetags.portal_admin import WAGTAIL_FILTERS, admin_filters, wagtails_template
 
     context = Context({})
     if ours:
         return str(admin_filters(context, filters))
-    return wagtails_filters_template().render(context.new({"filters": filters}))
+    return wagtails_template(WAGTAIL_FILTERS).render(context.new({"filters": filters}))
 
 
 def test_kept_filters_are_wagtails_drawing_of_the_same_choices_and_values(hr, department):
@@ -147,3 +147,66 @@ def test_filters_with_choices_from_the_database_are_drawn_each_time(hr):
     filters = Kept(None, queryset=Acknowledgement.objects.all(), request=request)
     assert drawing_key(filters) is None  # its principles are read when it is drawn
     assert "<select" in _filters_drawn(filters)
+
+
+def _pagination(number: int, *, query=None, ours=True, paginator_class=None) -> str:
+    from django.template import RequestContext
+    from wagtail.admin.paginator import WagtailPaginator
+
+    from portal.templatetags.portal_admin import WAGTAIL_PAGINATION, admin_pagination
+    from portal.templatetags.portal_admin import wagtails_template as original
+
+    request = RequestFactory().get("/admin/onboarding/learners/", {"p": number, **(query or {})})
+    paginator = (paginator_class or WagtailPaginator)(list(range(95)), 10)
+    page = paginator.get_page(number)
+    context = RequestContext(
+        request,
+        {
+            "items": page,
+            "linkurl": "onboarding_learners",
+            "elided_page_range": paginator.get_elided_page_range(number, on_each_side=2)
+            if paginator_class
+            else paginator.get_elided_page_range(number),
+        },
+    )
+    if ours:
+        return str(admin_pagination(context))
+    return original(WAGTAIL_PAGINATION).render(context)
+
+
+def test_kept_page_links_are_wagtails_for_each_page_and_query():
+    second = _pagination(2)
+    assert second == _pagination(2, ours=False)
+    assert "Page 2 of 10" in second and "95 items" in second
+    assert _pagination(2) == second  # kept
+    assert _pagination(3) != second and _pagination(3) == _pagination(3, ours=False)
+    filtered = _pagination(2, query={"department": "7"})
+    assert "department=7" in filtered and filtered == _pagination(
+        2, query={"department": "7"}, ours=False
+    )
+    with translation.override("ko"):
+        korean = _pagination(2)
+        assert korean == _pagination(2, ours=False)
+    assert korean != second
+
+
+def test_page_links_of_djangos_own_paginator_are_drawn_as_wagtail_draws_them():
+    from django.core.paginator import Paginator  # Wagtail's choosers use it
+
+    drawn = _pagination(4, paginator_class=Paginator)
+    assert "Page 4 of 10" in drawn
+    assert drawn == _pagination(4, paginator_class=Paginator, ours=False)
+
+
+def test_wagtails_listings_draw_the_kept_filters_and_page_links():
+    from django.template.loader import get_template
+
+    from portal.templatetags.portal_admin import (
+        WAGTAIL_FILTERS,
+        WAGTAIL_PAGINATION,
+        wagtails_template,
+    )
+
+    for name, tag in ((WAGTAIL_FILTERS, "admin_filters"), (WAGTAIL_PAGINATION, "admin_pagination")):
+        assert tag in get_template(name).template.source  # the project's, in Wagtail's place
+        assert "wagtail/admin/templates" in wagtails_template(name).origin.name

@@ -372,7 +372,7 @@ class LearnerView(_LearnerPage, TemplateView):
         context.update(
             learner=self.learner,
             profile=profile,
-            programmes=my_onboarding(user=self.learner),
+            programmes=my_onboarding(user=self.learner, with_changes=True),
             today=local_today(profile),
             attempts=[(attempt, _answered(attempt)) for attempt in attempts],
             can_manage=self.request.user.has_perm(MANAGE),

@@ -40,28 +40,26 @@ class ProgrammeProgress:
         return next((m for m in self.modules if not m.done), None)
 
 
-def my_onboarding(*, user: User) -> list[ProgrammeProgress]:
+def my_onboarding(*, user: User, with_changes: bool = False) -> list[ProgrammeProgress]:
     """Every programme the person is enrolled in, with its modules in order (two queries).
     The programme and each module row carry their page's title and address (None and "" once
     the page is gone) as values: 3 programmes of 8 modules built 27 whole pages to show their
     titles (bench/README.md). Read `.programme` or `.module` of these rows and each costs a
-    query."""
+    query. `with_changes`: each module's `changed_by` too (who last moved its date or
+    excused it, for HR's view of the learner)."""
     if not user.is_authenticated:
         return []
+    modules = ModuleProgress.objects.annotate(
+        title=F("module__title"), url_path=F("module__url_path")
+    ).order_by("position")
+    if with_changes:
+        modules = modules.select_related("changed_by")
     enrolments = (
         Enrolment.objects.filter(user=user)
         .annotate(
             programme_title=F("programme__title"), programme_url_path=F("programme__url_path")
         )
-        .prefetch_related(
-            Prefetch(
-                "modules",
-                # Who last moved a date or excused a module: HR's view of the learner shows it.
-                queryset=ModuleProgress.objects.select_related("changed_by")
-                .annotate(title=F("module__title"), url_path=F("module__url_path"))
-                .order_by("position"),
-            )
-        )
+        .prefetch_related(Prefetch("modules", queryset=modules))
         .order_by("enrolled_at", "pk")
     )
     programmes = []

@@ -242,6 +242,9 @@ def test_hr_moves_a_due_date_and_excuses_with_the_reason_kept(client, hr, genesi
     client.post(reverse("onboarding_excuse", args=[second.pk]), {"reason": "Not for the role"})
     second.refresh_from_db()
     assert second.excused_at is not None and second.change_reason == "Not for the role"
+    # The learner's page says why, and who.
+    page = client.get(reverse("onboarding_learner", args=[learner.pk])).content.decode()
+    assert f"Not for the role ({hr})" in page
     # Every module done or excused: the programme is complete, and the dashboard says so.
     enrolment = Enrolment.objects.get(user=learner)
     assert enrolment.completed_at is not None

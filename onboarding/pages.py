@@ -37,13 +37,18 @@ class OnboardingIndexPage(FallbackRouteMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from django.utils.timezone import get_default_timezone
 
-        from onboarding.selectors import local_today, my_onboarding
+        from onboarding.selectors import local_today, module_state, my_onboarding
         from portal.selectors import viewer_profile
 
         context = super().get_context(request, *args, **kwargs)
         profile = viewer_profile(user=request.user)
-        context["programmes"] = my_onboarding(user=request.user)
-        context["today"] = local_today(profile)
+        today = local_today(profile)
+        programmes = my_onboarding(user=request.user)
+        for programme in programmes:
+            for row in programme.modules:
+                row.badge, row.tone = module_state(row, today=today)
+        context["programmes"] = programmes
+        context["today"] = today
         context["zone"] = profile.effective_timezone if profile else get_default_timezone()
         return context
 

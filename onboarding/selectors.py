@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.models import Enrolment, ModuleProgress
+from portal.admin_tables import day
 from portal.models import User
 from portal.principles.selectors import url_path_route
 
@@ -69,6 +71,17 @@ def my_onboarding(*, user: User, with_changes: bool = False) -> list[ProgrammePr
             row.url = url_path_route(row.url_path) if row.url_path else ""
         programmes.append(ProgrammeProgress(enrolment, modules))
     return programmes
+
+
+def module_state(row: ModuleProgress, *, today: datetime.date) -> tuple[str, str]:
+    """What a module's badge says, and its tone: done, excused, overdue since, or due."""
+    if row.completed_at:
+        return _("Done"), "success"
+    if row.excused_at:
+        return _("Excused"), "info"
+    if row.due_on < today:
+        return _("Overdue since %(date)s") % {"date": day(row.due_on)}, "warning"
+    return _("Due %(date)s") % {"date": day(row.due_on)}, "info"
 
 
 def local_today(profile) -> datetime.date:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from onboarding import admin_hooks  # noqa: F401 (registers the admin's dashboards and actions)
-from onboarding.selectors import local_today, my_onboarding
+from onboarding.selectors import local_today, module_state, my_onboarding
 from portal.home import HOOK, PROFILE_HOOK, Item, Section
 
 
@@ -18,14 +18,13 @@ def onboarding_section(*, user, profile) -> Section:
         upcoming = programme.next_due()
         if upcoming is None or upcoming.title is None:
             continue
-        late = upcoming.due_on < today
-        date = formats.date_format(upcoming.due_on, "DATE_FORMAT")
+        badge, tone = module_state(upcoming, today=today)
         items.append(
             Item(
                 text=upcoming.title,
                 url=upcoming.url + (f"#block-{upcoming.stopped_at}" if upcoming.stopped_at else ""),
-                badge=(_("Overdue since %(date)s") if late else _("Due %(date)s")) % {"date": date},
-                tone="warning" if late else "info",
+                badge=badge,
+                tone=tone,
                 detail=_("%(done)s of %(total)s modules done")
                 % {"done": programme.done, "total": programme.total},
                 slack_action_id="portal_open_link:onboarding",

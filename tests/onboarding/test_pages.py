@@ -116,3 +116,27 @@ def test_my_onboarding_costs_the_same_queries_for_more_programmes_and_modules(cl
         response = client.get("/onboarding/")
     assert response.content.count(b'class="badge') >= 9
     assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
+
+
+def test_a_modules_badge_says_where_it_stands_in_the_readers_language():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from onboarding.selectors import module_state
+
+    today = datetime.date(2026, 3, 10)
+
+    def row(**state):
+        return SimpleNamespace(
+            **{"completed_at": None, "excused_at": None, "due_on": today, **state}
+        )
+
+    with translation.override("en"):
+        assert module_state(row(completed_at=timezone.now()), today=today) == ("Done", "success")
+        assert module_state(row(excused_at=timezone.now()), today=today) == ("Excused", "info")
+        late = row(due_on=datetime.date(2026, 3, 9))
+        assert module_state(late, today=today) == ("Overdue since March 9, 2026", "warning")
+        assert module_state(row(), today=today) == ("Due March 10, 2026", "info")
+    with translation.override("ko"):
+        assert module_state(late, today=today) == ("2026년 3월 9일부터 기한 지남", "warning")

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.models import Enrolment, ModuleProgress
-from portal.admin_tables import day
 from portal.models import User
 from portal.principles.selectors import url_path_route
+from portal.ui import day
 
 
 @dataclass(frozen=True)

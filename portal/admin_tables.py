@@ -13,7 +13,6 @@ template of its own keeps it.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import html
 
@@ -21,29 +20,13 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.translation import get_language
 from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn, Table
 
+from portal.ui import day, query_with
+
 DEFAULT_HEADER = BaseColumn.header_template_name
-
-
-@functools.lru_cache(maxsize=4096)
-def _day(value: datetime.date, language: str | None) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
-def day(value: datetime.date | datetime.datetime | None) -> str:
-    """A date (a moment: its day in the reader's time zone) as the reader's language writes
-    it; remembered, as a page shows the same few days many times."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return _day(value, get_language())
 
 
 def count(value: int | None) -> str:
@@ -132,17 +115,6 @@ def attrs_html(attrs: dict) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - each part is format_html's
 
 
-def querystring(request, **changes) -> str:
-    """Wagtail's `{% querystring %}`: the request's query with these keys set (None: removed)."""
-    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = str(value)
-    return "?" + query.urlencode()
-
-
 class PlainTable(Table):
     """`Table`, drawn without templates (see the module's docstring)."""
 
@@ -153,6 +125,7 @@ class PlainTable(Table):
         if not column.sort_key:
             return format_html("{}{}</th>", mark_safe(opening), column.label)  # noqa: S308
         request = context.get("request")
+        query = request.GET if request is not None else QueryDict()
         if self.ordering == column.sort_key:
             ordering, title, icon = (
                 "-" + column.sort_key,
@@ -171,7 +144,8 @@ class PlainTable(Table):
             '{}<a href="{}{}"{} class="{}">{}</a></th>',
             mark_safe(opening),  # noqa: S308 - made by format_html above
             self.base_url or "",
-            querystring(request, p=None, ordering=ordering),
+            # As Wagtail's {% querystring %}: back to the first page, sorted this way.
+            query_with(query, p=None, ordering=ordering),
             format_html(' title="{}"', title) if title else "",
             icon,
             column.label,

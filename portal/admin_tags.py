@@ -15,16 +15,16 @@ worker's change of a permission starts its new generation too.
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags as wagtail_tags
+from wagtail.admin.utils import get_keyboard_key_labels_from_request
 
 from portal import fragments, lookups
+from portal.templatetags.portal_admin import drawing_key, kept
 
 WAGTAIL_SIDEBAR_PROPS = wagtail_tags.sidebar_props
 WAGTAIL_SHORTCUTS = wagtail_tags.keyboard_shortcuts_dialog  # the inclusion tag's function
@@ -58,27 +58,25 @@ def sidebar_props(context):
 
 
 # The keyboard shortcuts dialog: the same for everyone who reads the admin in one language, on
-# one kind of keyboard (Mac or not), with shortcuts on or off and comments on or off. Drawing
-# its forty rows costs every admin page about 3 ms, as much as the rest of an empty page's
-# frame (bench/README.md), so each process draws each kind once. Kept in the process, not the
-# shared cache: there are at most a few kinds, and a deploy starts new processes.
-_dialogs: dict[tuple, str] = {}
-
-
+# one kind of keyboard (the key labels Wagtail reads off the browser), with shortcuts on or off
+# and comments on or off. Drawing its forty rows costs every admin page about 3 ms, as much as
+# the rest of an empty page's frame (bench/README.md), so each process draws each kind once,
+# kept as a listing's filters and page links are (portal/templatetags/portal_admin.py).
 def keyboard_shortcuts_dialog(context):
     request = context.get("request")
     profile = getattr(getattr(request, "user", None), "wagtail_userprofile", None)
-    agent = request.headers.get("User-Agent", "") if request else ""
+    keys = vars(get_keyboard_key_labels_from_request(request)) if request else {}
     kind = (
-        get_language(),
-        bool(re.search(r"Mac|iPod|iPhone|iPad", agent)),  # as Wagtail tells a Mac
+        SHORTCUTS_TEMPLATE,
+        sorted(keys.items()),
         bool(getattr(profile, "keyboard_shortcuts", True)) if profile is not None else True,
         wagtail_tags.get_comments_enabled(),
         get_script_prefix(),
     )
-    if kind not in _dialogs:
-        _dialogs[kind] = get_template(SHORTCUTS_TEMPLATE).render(WAGTAIL_SHORTCUTS(context))
-    return mark_safe(_dialogs[kind])  # noqa: S308 (Wagtail's own template's output)
+    return kept(
+        drawing_key(*kind),
+        lambda: get_template(SHORTCUTS_TEMPLATE).render(WAGTAIL_SHORTCUTS(context)),
+    )
 
 
 def install() -> None:

@@ -14,6 +14,8 @@ It returns None to show nothing to this person. It runs on every page, so it mus
 
 from __future__ import annotations
 
+import datetime
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +23,9 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
@@ -81,6 +86,21 @@ def sort_param(request: HttpRequest, allowed: Iterable[str], default: str = "") 
     """
     value = request.GET.get(SORT, "")
     return value if value.lstrip("-") in set(allowed) and value else default
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: datetime.date, language: str | None) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def day(value: datetime.date | datetime.datetime | None) -> str:
+    """A date (a moment: its day in the reader's time zone) as the reader's language writes
+    it; remembered, as a page shows the same few days many times."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return _day(value, get_language())
 
 
 def query_with(query: QueryDict | Mapping[str, Any], **changes: Any) -> str:

@@ -15,7 +15,7 @@ the drawing shows, so a kept drawing is never of the wrong thing, and a deploy s
 processes. Filters are kept only when their filter set says its form is drawn the same for
 the same choices and values (`remember_drawn = True`, as
 onboarding.admin_views.LearnerFilterSet) and its choices are plain lists, not read from the
-database when drawn.
+database when drawn. `kept` serves Wagtail's keyboard shortcuts dialog too (portal/admin_tags.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def wagtails_template(name: str):
     return found
 
 
-def _key(*parts) -> str:
+def drawing_key(*parts) -> str:
+    """A key for a drawing that shows these parts, in the reader's language, by this Wagtail."""
     text = "\x1f".join(map(repr, (*parts, get_language(), wagtail.__version__)))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
@@ -67,7 +68,7 @@ def kept(key: str | None, draw: Callable[[], str]) -> SafeString:
     return SafeString(drawn)  # Wagtail's own template's output
 
 
-def drawing_key(filters) -> str | None:
+def filters_key(filters) -> str | None:
     """What the drawing of these filters depends on, or None when it is not to be kept."""
     if not getattr(filters, "remember_drawn", False):
         return None
@@ -79,13 +80,13 @@ def drawing_key(filters) -> str | None:
         if not isinstance(choices, (list, tuple)):
             return None  # choices read from the database when drawn: not known beforehand
         parts.append((field.html_name, str(field.label), choices, field.value(), field.errors))
-    return _key(WAGTAIL_FILTERS, *parts)
+    return drawing_key(WAGTAIL_FILTERS, *parts)
 
 
 @register.simple_tag(takes_context=True)
 def admin_filters(context, filters):
     return kept(
-        drawing_key(filters),
+        filters_key(filters),
         lambda: wagtails_template(WAGTAIL_FILTERS).render(context.new({"filters": filters})),
     )
 
@@ -102,7 +103,7 @@ def pagination_key(context) -> str | None:
     if pages is not None:
         pages = list(pages)
         context["elided_page_range"] = pages  # a generator, read once for the key
-    return _key(
+    return drawing_key(
         WAGTAIL_PAGINATION,
         get_script_prefix(),
         context.get("linkurl"),

@@ -19,9 +19,9 @@ from portal.admin_tables import (
     PlainTable,
     TextColumn,
     count,
-    day,
     urls_with_id,
 )
+from portal.ui import day
 
 
 def _same(html: str) -> str:

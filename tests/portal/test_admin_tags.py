@@ -112,7 +112,7 @@ def _filters_drawn(filters, *, ours=True) -> str:
 def test_kept_filters_are_wagtails_drawing_of_the_same_choices_and_values(hr, department):
     from onboarding.admin_views import LearnerFilterSet
     from onboarding.models import Enrolment
-    from portal.templatetags.portal_admin import drawing_key
+    from portal.templatetags.portal_admin import filters_key
     from tests.factories import DepartmentFactory
 
     def filters(**data):
@@ -123,21 +123,21 @@ def test_kept_filters_are_wagtails_drawing_of_the_same_choices_and_values(hr, de
     plain = filters()
     assert "Every department" in _filters_drawn(plain)
     assert _filters_drawn(plain) == _filters_drawn(filters(), ours=False)
-    assert drawing_key(filters()) == drawing_key(plain)  # kept: drawn once
+    assert filters_key(filters()) == filters_key(plain)  # kept: drawn once
     chosen = filters(department=str(department.pk))
-    assert drawing_key(chosen) != drawing_key(plain)
+    assert filters_key(chosen) != filters_key(plain)
     assert _filters_drawn(chosen) == _filters_drawn(chosen, ours=False)
     assert f'<option value="{department.pk}" selected>' in _filters_drawn(chosen)
     DepartmentFactory(name="Brand new team", slug="brand-new")
     assert "Brand new team" in _filters_drawn(filters())  # new choices, a new drawing
     with translation.override("ko"):
-        assert drawing_key(filters()) != drawing_key(plain)
+        assert filters_key(filters()) != filters_key(plain)
 
 
 def test_filters_with_choices_from_the_database_are_drawn_each_time(hr):
     from portal.principles.admin_views import PrincipleFilterSet
     from portal.principles.models import Acknowledgement
-    from portal.templatetags.portal_admin import drawing_key
+    from portal.templatetags.portal_admin import filters_key
 
     class Kept(PrincipleFilterSet):
         remember_drawn = True
@@ -145,7 +145,7 @@ def test_filters_with_choices_from_the_database_are_drawn_each_time(hr):
     request = RequestFactory().get("/admin/")
     request.user = hr
     filters = Kept(None, queryset=Acknowledgement.objects.all(), request=request)
-    assert drawing_key(filters) is None  # its principles are read when it is drawn
+    assert filters_key(filters) is None  # its principles are read when it is drawn
     assert "<select" in _filters_drawn(filters)
 
 
